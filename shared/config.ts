@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import type { LogLevel } from './telemetry/logger';
+
+/**
+ * The service's settings, read once from the environment (app settings in Azure, `local.settings.json` or
+ * the shell locally) and validated as a whole, so a bad deployment fails at start-up with one message that
+ * names every bad setting instead of failing later on the first request that needs one of them.
+ */
+export interface Config {
+  storage: StorageConfig;
+  syncHorizonDays: number;
+  logLevel: LogLevel;
+}
+
+/**
+ * Storage is reached through the Functions host's own connection, `AzureWebJobsStorage`, either as a
+ * connection string (Azurite, or a key-based account) or as an identity-based connection in the Functions
+ * convention (`AzureWebJobsStorage__accountName`, or explicit service URIs) used with a managed identity.
+ */
+export type StorageConfig =
+  | { kind: 'connectionString'; connectionString: string; allowInsecure: boolean }
+  | {
+      kind: 'identity';
+      queueServiceUrl: string;
+      tableServiceUrl: string;
+      managedIdentityClientId: string | undefined;
+    };
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Setting<T> {
+  /** Shown in errors: what a valid value looks like. */
+  expects: string;
+  /** Secret values are never echoed back in an error message. */
+  secret: boolean;
+  parse: (raw: string | undefined) => T;
+}
+
+class SettingProblem extends Error {}
+
+function optionalInt(defaultValue: number, min: number, max: number): (raw: string | undefined) => number {
+  const schema = z.coerce.number().int().min(min).max(max);
+  return (raw) => {
+    if (raw === undefined || raw.trim() === '') return defaultValue;
+    if (!/^\s*-?\d+\s*$/.test(raw)) throw new SettingProblem('not an integer');
+    const result = schema.safeParse(raw);
+    if (!result.success) throw new SettingProblem('out of range');
+    return result.data;
+  };
+}
+
+function optionalEnum<const T extends string>(values: readonly [T, ...T[]], defaultValue: T) {
+  const schema = z.enum(values);
+  return (raw: string | undefined): T => {
+    if (raw === undefined || raw.trim() === '') return defaultValue;
+    const result = schema.safeParse(raw.trim().toLowerCase());
+    if (!result.success) throw new SettingProblem('not one of the allowed values');
+    return result.data;
+  };
+}
+
+const settings = {
+  ROOMSYNC_SYNC_HORIZON_DAYS: {
+    expects: 'an integer number of days from 1 to 1825 (Graph calendarView limit); default 365',
+    secret: false,
+    parse: optionalInt(365, 1, 1825),
+  },
+  ROOMSYNC_LOG_LEVEL: {
+    expects: 'one of debug, info, warn, error; default info',
+    secret: false,
+    parse: optionalEnum(['debug', 'info', 'warn', 'error'], 'info'),
+  },
+} satisfies Record<string, Setting<unknown>>;
+
+const STORAGE_EXPECTS =
+  'a storage connection string (UseDevelopmentStorage=true, or AccountName and AccountKey, or ' +
+  'SharedAccessSignature with QueueEndpoint and TableEndpoint), or an identity-based connection ' +
+  '(AzureWebJobsStorage__accountName, or AzureWebJobsStorage__queueServiceUri and __tableServiceUri)';
+
+/** Parses `key=value;key=value` into a case-insensitive map; rejects anything else. */
+export function parseConnectionString(value: string): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const segment of value.split(';')) {
+    if (segment.trim() === '') continue;
+    const eq = segment.indexOf('=');
+    if (eq <= 0) throw new SettingProblem('not a key=value;… connection string');
+    parts.set(segment.slice(0, eq).trim().toLowerCase(), segment.slice(eq + 1).trim());
+  }
+  if (parts.size === 0) throw new SettingProblem('empty');
+  return parts;
+}
+
+function parseStorage(env: Environment): StorageConfig {
+  const connectionString = env.AzureWebJobsStorage?.trim();
+  if (connectionString) {
+    const parts = parseConnectionString(connectionString);
+    const devStorage = parts.get('usedevelopmentstorage')?.toLowerCase() === 'true';
+    const keyBased = parts.has('accountname') && parts.has('accountkey');
+    const sasBased =
+      parts.has('sharedaccesssignature') && parts.has('queueendpoint') && parts.has('tableendpoint');
+    if (!devStorage && !keyBased && !sasBased) {
+      throw new SettingProblem('connection string lacks an account (AccountName/AccountKey) or a SAS');
+    }
+    for (const endpoint of ['queueendpoint', 'tableendpoint']) {
+      const url = parts.get(endpoint);
+      if (url !== undefined && !URL.canParse(url)) throw new SettingProblem(`${endpoint} is not a URL`);
+    }
+    const protocol = parts.get('defaultendpointsprotocol')?.toLowerCase();
+    const endpoints = [parts.get('queueendpoint'), parts.get('tableendpoint')];
+    const allowInsecure =
+      devStorage || protocol === 'http' || endpoints.some((url) => url?.startsWith('http:') === true);
+    return { kind: 'connectionString', connectionString, allowInsecure };
+  }
+
+  const accountName = env.AzureWebJobsStorage__accountName?.trim();
+  const queueUri = env.AzureWebJobsStorage__queueServiceUri?.trim();
+  const tableUri = env.AzureWebJobsStorage__tableServiceUri?.trim();
+  const clientId = env.AzureWebJobsStorage__clientId?.trim() || undefined;
+  if (queueUri && tableUri) {
+    if (!URL.canParse(queueUri) || !URL.canParse(tableUri))
+      throw new SettingProblem('service URI is not a URL');
+    return {
+      kind: 'identity',
+      queueServiceUrl: queueUri,
+      tableServiceUrl: tableUri,
+      managedIdentityClientId: clientId,
+    };
+  }
+  if (accountName) {
+    if (!/^[a-z0-9]{3,24}$/.test(accountName)) {
+      throw new SettingProblem('accountName must be 3-24 lowercase letters and digits');
+    }
+    return {
+      kind: 'identity',
+      queueServiceUrl: `https://${accountName}.queue.core.windows.net`,
+      tableServiceUrl: `https://${accountName}.table.core.windows.net`,
+      managedIdentityClientId: clientId,
+    };
+  }
+  throw new SettingProblem('missing');
+}
+
+function describeProblem(
+  name: string,
+  setting: { expects: string; secret: boolean },
+  raw: string | undefined,
+  problem: string,
+): string {
+  const got = raw === undefined || setting.secret ? problem : `${problem} (got ${JSON.stringify(raw)})`;
+  return `${name}: ${got}; expected ${setting.expects}`;
+}
+
+/** Reads and validates every setting; throws one ConfigError listing all problems. */
+export function loadConfig(env: Environment): Config {
+  const problems: string[] = [];
+
+  function read<T>(name: keyof typeof settings, setting: Setting<T>): T | undefined {
+    const raw = env[name];
+    try {
+      return setting.parse(raw);
+    } catch (err) {
+      if (!(err instanceof SettingProblem)) throw err;
+      problems.push(describeProblem(name, setting, raw, err.message));
+      return undefined;
+    }
+  }
+
+  let storage: StorageConfig | undefined;
+  try {
+    storage = parseStorage(env);
+  } catch (err) {
+    if (!(err instanceof SettingProblem)) throw err;
+    problems.push(
+      describeProblem(
+        'AzureWebJobsStorage',
+        { expects: STORAGE_EXPECTS, secret: true },
+        undefined,
+        err.message,
+      ),
+    );
+  }
+  const syncHorizonDays = read('ROOMSYNC_SYNC_HORIZON_DAYS', settings.ROOMSYNC_SYNC_HORIZON_DAYS);
+  const logLevel = read('ROOMSYNC_LOG_LEVEL', settings.ROOMSYNC_LOG_LEVEL);
+
+  if (
+    problems.length > 0 ||
+    storage === undefined ||
+    syncHorizonDays === undefined ||
+    logLevel === undefined
+  ) {
+    throw new ConfigError(problems);
+  }
+  return { storage, syncHorizonDays, logLevel };
+}

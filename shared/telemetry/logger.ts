@@ -1,0 +1,78 @@
+import { format } from 'node:util';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** `json`: one JSON object per line (machines); `pretty`: one readable line (a developer's terminal). */
+  format?: 'json' | 'pretty';
+  write?: (line: string) => void;
+  fields?: LogFields;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+// Field names whose values are credentials; they are masked wherever they appear, so a careless
+// `logger.info('…', { config })` cannot leak a connection string or a key.
+const SECRET_FIELD =
+  /secret|password|token|apikey|functionkey|masterkey|accountkey|connectionstring|authorization|clientstate|^code$|^key$/i;
+
+function sanitize(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) {
+    return { name: value.name, message: value.message, stack: value.stack };
+  }
+  if (value === null || typeof value !== 'object' || depth > 5) return value;
+  if (Array.isArray(value)) return value.map((item) => sanitize(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SECRET_FIELD.test(key) ? '[redacted]' : sanitize(inner, depth + 1);
+  }
+  return out;
+}
+
+function prettyLine(time: string, level: LogLevel, message: string, fields: LogFields): string {
+  const extras = Object.entries(sanitize(fields) as LogFields)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${extras ? `  ${extras}` : ''}`;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const threshold = RANK[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const base = options.fields ?? {};
+  const style = options.format ?? 'json';
+
+  function log(level: LogLevel, message: string, fields: LogFields = {}): void {
+    if (RANK[level] < threshold) return;
+    const time = new Date().toISOString();
+    const all = { ...base, ...fields };
+    write(
+      style === 'pretty'
+        ? prettyLine(time, level, message, all)
+        : JSON.stringify({ time, level, msg: message, ...(sanitize(all) as LogFields) }),
+    );
+  }
+
+  return {
+    debug: (message, fields) => log('debug', message, fields),
+    info: (message, fields) => log('info', message, fields),
+    warn: (message, fields) => log('warn', message, fields),
+    error: (message, fields) => log('error', message, fields),
+    child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
+  };
+}
+
+/** Formats `console.log`-style arguments (what `context.log(...)` receives) into one message. */
+export function formatArgs(args: readonly unknown[]): string {
+  return format(...args);
+}
