@@ -36,6 +36,14 @@ function parseSegment(segment: string, template: string): Segment {
   return { kind: 'param', name, optional: optional === '?', constraint };
 }
 
+function decode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
+
 export function compileRoute(template: string): RouteMatcher {
   const segments = template
     .replace(/^\/+|\/+$/g, '')
@@ -60,16 +68,14 @@ export function compileRoute(template: string): RouteMatcher {
     for (const [index, segment] of segments.entries()) {
       const part = parts[index];
       if (segment.kind === 'catchAll') {
-        params[segment.name] = parts.slice(index).map(decodeURIComponent).join('/');
+        const rest = parts.slice(index).map(decode);
+        if (rest.includes(undefined)) return undefined;
+        params[segment.name] = rest.join('/');
         return params;
       }
       if (part === undefined) return segment.kind === 'param' && segment.optional ? params : undefined;
-      let value: string;
-      try {
-        value = decodeURIComponent(part);
-      } catch {
-        return undefined;
-      }
+      const value = decode(part);
+      if (value === undefined) return undefined;
       if (segment.kind === 'literal') {
         if (value.toLowerCase() !== segment.text) return undefined;
       } else {
