@@ -33,49 +33,49 @@ function portOf(address: string): number {
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
-  // Positional arguments of Azurite's configuration classes (see their constructors): access and debug logs
-  // off, loose mode off, the API-version check skipped (the SDKs here may speak a newer service version than
-  // this Azurite release knows, which changes nothing in the operations we use), in-memory persistence on.
+  // Azurite's configuration classes take positional arguments only; each is named here. Logs are off, the
+  // API-version check is skipped (the SDKs here may speak a newer service version than this Azurite
+  // release knows, which changes nothing in the operations we use), and persistence is in memory.
   const queue = new QueueServer(
     new QueueConfiguration(
       host,
       options.queuePort ?? 0,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      false,
-      undefined,
-      false,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      true,
+      /* keepAliveTimeout */ undefined,
+      /* metadataDBPath */ undefined,
+      /* extentDBPath */ undefined,
+      /* persistencePathArray */ undefined,
+      /* enableAccessLog */ false,
+      /* accessLogWriteStream */ undefined,
+      /* enableDebugLog */ false,
+      /* debugLogFilePath */ undefined,
+      /* loose */ false,
+      /* skipApiVersionCheck */ true,
+      /* cert */ '',
+      /* key */ '',
+      /* pwd */ '',
+      /* oauth */ undefined,
+      /* disableProductStyleUrl */ false,
+      /* isMemoryPersistence */ true,
     ),
   );
   const table = new TableServer(
     new TableConfiguration(
       host,
       options.tablePort ?? 0,
-      undefined,
-      undefined,
-      false,
-      false,
-      undefined,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      true,
+      /* keepAliveTimeout */ undefined,
+      /* metadataDBPath */ undefined,
+      /* enableDebugLog */ false,
+      /* enableAccessLog */ false,
+      /* accessLogWriteStream */ undefined,
+      /* debugLogFilePath */ undefined,
+      /* loose */ false,
+      /* skipApiVersionCheck */ true,
+      /* cert */ '',
+      /* key */ '',
+      /* pwd */ '',
+      /* oauth */ undefined,
+      /* disableProductStyleUrl */ false,
+      /* isMemoryPersistence */ true,
     ),
   );
   await queue.start();
