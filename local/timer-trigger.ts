@@ -10,7 +10,6 @@ const PAST_DUE_AFTER_MS = 1000;
 export interface TimerTrigger {
   start(): void;
   stop(graceMs: number): Promise<void>;
-  nextRun(): Date | null;
 }
 
 /**
@@ -40,6 +39,7 @@ export function createTimerTrigger(options: {
 }): TimerTrigger {
   const { fn, invoker } = options;
   const logger = options.logger.child({ function: fn.name });
+  // Refuse a bad schedule while the app loads, before anything starts listening.
   parseSchedule(fn.schedule).stop();
   let job: Cron | undefined;
   let last: Date | undefined;
@@ -87,6 +87,5 @@ export function createTimerTrigger(options: {
         new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
       ]);
     },
-    nextRun: () => job?.nextRun() ?? parseSchedule(fn.schedule).nextRun(),
   };
 }
