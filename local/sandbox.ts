@@ -72,10 +72,9 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   async function shutdown(signal: string): Promise<void> {
-    if (shuttingDown) {
-      process.stderr.write('Stopping now.\n');
-      process.exit(1);
-    }
+    // One Ctrl-C delivers SIGINT twice: from the terminal to the whole process group, and relayed by npm.
+    // Shutdown is bounded by its own budget, so a repeated signal needs no "force" path.
+    if (shuttingDown) return;
     shuttingDown = true;
     logger.info('Stopping the sandbox', { signal });
     setTimeout(() => {
