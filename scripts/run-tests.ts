@@ -31,6 +31,8 @@ const result = spawnSync(
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...options, ...files],
   {
     stdio: 'inherit',
+    // The emulators serve HTTPS with a test CA (emulators/certs/README.md); Node must trust it from start-up.
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(__dirname, '..', 'emulators', 'certs', 'ca.pem') },
   },
 );
 process.exit(result.status ?? 1);

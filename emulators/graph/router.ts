@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphError } from './errors';
+
+export interface RequestContext {
+  method: string;
+  url: URL;
+  params: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The raw body; JSON routes read it through `json()`. */
+  rawBody: Buffer;
+  json(): unknown;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+/**
+ * Graph resolves paths case-insensitively (`/Users/x/Events` works), so every pattern is matched with
+ * the `i` flag; `{name}` segments become named groups and are URL-decoded.
+ */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, template: string, handler: Handler): this {
+    const source = template
+      .split('/')
+      .map((segment) =>
+        /^\{(\w+)\}$/.test(segment)
+          ? `(?<${segment.slice(1, -1)}>[^/]+)`
+          : segment.replace(/[.$()]/g, '\\$&'),
+      )
+      .join('/');
+    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`, 'i'), handler });
+    return this;
+  }
+
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      for (const [name, value] of Object.entries(match.groups ?? {})) {
+        try {
+          params[name] = decodeURIComponent(value);
+        } catch {
+          throw new GraphError(400, 'BadRequest', `Invalid percent-encoding in '${name}'.`);
+        }
+      }
+      return { handler: route.handler, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
