@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OAuthError, TokenIssuer } from './auth';
 import { Directory, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
+import { EventStore, registerEventRoutes } from './events';
 import { Router, type Reply, type RequestContext } from './router';
 
 export interface GraphEmulatorOptions {
@@ -20,6 +21,7 @@ export interface GraphEmulator {
   url: string;
   port: number;
   directory: Directory;
+  events: EventStore;
   stats(): Stats;
   reset(): void;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const directory = new Directory();
   const tokens = new TokenIssuer();
+  const events = new EventStore();
   let stats: Stats = { total: 0, byRoute: {}, byMailbox: {} };
 
   const graph = new Router()
@@ -89,6 +92,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
           .map(roomResource),
       },
     }));
+  registerEventRoutes(graph, directory, events);
 
   const control = new Router()
     .add('POST', '/_emulator/users', (ctx) => {
@@ -113,6 +117,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   function reset(): void {
     directory.clear();
     tokens.clear();
+    events.clear();
     stats = { total: 0, byRoute: {}, byMailbox: {} };
   }
 
@@ -263,6 +268,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     url: `https://${host}:${port}`,
     port,
     directory,
+    events,
     stats: () => structuredClone(stats),
     reset,
     stop: () =>
