@@ -9,11 +9,18 @@ import { Directory, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
 import { Router, type Reply, type RequestContext } from './router';
+import {
+  DEFAULT_SUBSCRIPTION_OPTIONS,
+  SubscriptionService,
+  registerSubscriptionRoutes,
+  type SubscriptionOptions,
+} from './subscriptions';
 
 export interface GraphEmulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  subscriptions?: Partial<SubscriptionOptions>;
 }
 
 export interface GraphEmulator {
@@ -22,6 +29,8 @@ export interface GraphEmulator {
   port: number;
   directory: Directory;
   events: EventStore;
+  subscriptions: SubscriptionService;
+  tenantId: string;
   stats(): Stats;
   reset(): void;
   stop(): Promise<void>;
@@ -52,6 +61,10 @@ const newUser = z.object({
     .optional(),
 });
 
+const lifecycleRequest = z.object({
+  event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
+});
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -68,6 +81,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const directory = new Directory();
   const tokens = new TokenIssuer();
   const events = new EventStore();
+  const tenantId = options.subscriptions?.tenantId ?? randomUUID();
+  const subscriptions = new SubscriptionService(directory, events, {
+    ...DEFAULT_SUBSCRIPTION_OPTIONS,
+    tenantId,
+    applicationId: randomUUID(),
+    ...options.subscriptions,
+  });
   let stats: Stats = { total: 0, byRoute: {}, byMailbox: {} };
 
   const graph = new Router()
@@ -93,6 +113,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       },
     }));
   registerEventRoutes(graph, directory, events);
+  registerSubscriptionRoutes(graph, subscriptions);
 
   const control = new Router()
     .add('POST', '/_emulator/users', (ctx) => {
@@ -112,12 +133,16 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       reset();
       return { status: 204 };
     })
-    .add('GET', '/_emulator/stats', () => ({ status: 200, body: stats }));
+    .add('GET', '/_emulator/stats', () => ({ status: 200, body: stats }))
+    .add('POST', '/_emulator/subscriptions/{id}/lifecycle', (ctx) =>
+      subscriptions.lifecycle(ctx.params.id ?? '', parse(lifecycleRequest, ctx.json()).event),
+    );
 
   function reset(): void {
     directory.clear();
     tokens.clear();
     events.clear();
+    subscriptions.clear();
     stats = { total: 0, byRoute: {}, byMailbox: {} };
   }
 
@@ -269,10 +294,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     port,
     directory,
     events,
+    subscriptions,
+    tenantId,
     stats: () => structuredClone(stats),
     reset,
     stop: () =>
       new Promise<void>((resolve) => {
+        subscriptions.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
