@@ -223,14 +223,12 @@ describe('Graph emulator: events (single instances, through the real Graph SDK c
   });
 
   it('accepts IANA zone names and keeps a 09:00 wall-clock start across the zone offset', async () => {
-    const created = (await client
-      .api(`/users/${ROOM}/events`)
-      .post(
-        meeting({
-          start: { dateTime: '2026-07-01T09:00:00', timeZone: 'Europe/Berlin' },
-          end: { dateTime: '2026-07-01T10:00:00', timeZone: 'Europe/Berlin' },
-        }),
-      )) as Event;
+    const created = (await client.api(`/users/${ROOM}/events`).post(
+      meeting({
+        start: { dateTime: '2026-07-01T09:00:00', timeZone: 'Europe/Berlin' },
+        end: { dateTime: '2026-07-01T10:00:00', timeZone: 'Europe/Berlin' },
+      }),
+    )) as Event;
     assert.equal(created.start.dateTime, '2026-07-01T07:00:00.0000000');
     assert.equal(created.originalStartTimeZone, 'Europe/Berlin');
   });
