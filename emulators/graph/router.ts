@@ -1,6 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphError } from './errors';
 
+/** Graph's JSON content type, on every JSON response (and each `$batch` sub-response). */
+export const GRAPH_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
 export interface RequestContext {
   method: string;
   url: URL;
@@ -21,8 +25,16 @@ export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 interface Route {
   method: string;
+  template: string;
   pattern: RegExp;
   handler: Handler;
+}
+
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+  /** The template that matched, e.g. `/users/{user}/events/{id}`: stats and faults key on it. */
+  template: string;
 }
 
 /**
@@ -41,14 +53,11 @@ export class Router {
           : segment.replace(/[.$()]/g, '\\$&'),
       )
       .join('/');
-    this.routes.push({ method, pattern: new RegExp(`^${source}/?$`, 'i'), handler });
+    this.routes.push({ method, template, pattern: new RegExp(`^${source}/?$`, 'i'), handler });
     return this;
   }
 
-  match(
-    method: string,
-    path: string,
-  ): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+  match(method: string, path: string): RouteMatch | 'method' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const match = route.pattern.exec(path);
@@ -63,7 +72,7 @@ export class Router {
           throw new GraphError(400, 'BadRequest', `Invalid percent-encoding in '${name}'.`);
         }
       }
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, template: route.template };
     }
     return pathMatched ? 'method' : undefined;
   }

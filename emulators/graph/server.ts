@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,7 +9,9 @@ import { OAuthError, TokenIssuer } from './auth';
 import { Directory, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
-import { Router, type Reply, type RequestContext } from './router';
+import { runBatch } from './batch';
+import { EXCHANGE_LIMITS, RequestGate, faultsSchema, type ThrottleLimits } from './faults';
+import { GRAPH_JSON, Router, type Reply, type RequestContext } from './router';
 import {
   DEFAULT_SUBSCRIPTION_OPTIONS,
   SubscriptionService,
@@ -21,6 +24,7 @@ export interface GraphEmulatorOptions {
   /** 0 picks a free port. */
   port?: number;
   subscriptions?: Partial<SubscriptionOptions>;
+  limits?: Partial<ThrottleLimits>;
 }
 
 export interface GraphEmulator {
@@ -30,6 +34,7 @@ export interface GraphEmulator {
   directory: Directory;
   events: EventStore;
   subscriptions: SubscriptionService;
+  gate: RequestGate;
   tenantId: string;
   stats(): Stats;
   reset(): void;
@@ -37,14 +42,17 @@ export interface GraphEmulator {
 }
 
 export interface Stats {
+  /** HTTP requests to /v1.0 (a `$batch` is one). */
   total: number;
+  /** Graph operations by `METHOD /template`, batched ones included, plus `POST /$batch` itself. */
   byRoute: Record<string, number>;
+  /** Graph operations per mailbox e-mail, batched ones included: what Exchange's budgets count. */
   byMailbox: Record<string, number>;
+  /** Operations answered 429. */
+  throttled: number;
 }
 
 const CERT_DIR = path.join(__dirname, '..', 'certs');
-const GRAPH_CONTENT_TYPE =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 const newUser = z.object({
   email: z.email(),
@@ -60,6 +68,14 @@ const newUser = z.object({
     .partial()
     .optional(),
 });
+
+const limitsSchema = z
+  .object({
+    concurrentPerMailbox: z.number().int().positive(),
+    requestsPerWindow: z.number().int().positive(),
+    windowMs: z.number().int().positive(),
+  })
+  .partial();
 
 const lifecycleRequest = z.object({
   event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
@@ -81,14 +97,16 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const directory = new Directory();
   const tokens = new TokenIssuer();
   const events = new EventStore();
+  const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits });
   const tenantId = options.subscriptions?.tenantId ?? randomUUID();
-  const subscriptions = new SubscriptionService(directory, events, {
+  const subscriptions = new SubscriptionService(directory, events, gate, {
     ...DEFAULT_SUBSCRIPTION_OPTIONS,
     tenantId,
     applicationId: randomUUID(),
     ...options.subscriptions,
   });
-  let stats: Stats = { total: 0, byRoute: {}, byMailbox: {} };
+  const emptyStats = (): Stats => ({ total: 0, byRoute: {}, byMailbox: {}, throttled: 0 });
+  let stats = emptyStats();
 
   const graph = new Router()
     .add('GET', '/users/{user}', ({ params }) => {
@@ -134,6 +152,18 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       return { status: 204 };
     })
     .add('GET', '/_emulator/stats', () => ({ status: 200, body: stats }))
+    .add('POST', '/_emulator/faults', (ctx) => {
+      gate.setFaults(parse(faultsSchema, ctx.json()));
+      return { status: 200, body: gate.faults };
+    })
+    .add('DELETE', '/_emulator/faults', () => {
+      gate.setFaults(faultsSchema.parse({}));
+      return { status: 204 };
+    })
+    .add('POST', '/_emulator/limits', (ctx) => {
+      gate.limits = { ...gate.limits, ...parse(limitsSchema, ctx.json()) };
+      return { status: 200, body: gate.limits };
+    })
     .add('POST', '/_emulator/subscriptions/{id}/lifecycle', (ctx) =>
       subscriptions.lifecycle(ctx.params.id ?? '', parse(lifecycleRequest, ctx.json()).event),
     );
@@ -143,18 +173,51 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     tokens.clear();
     events.clear();
     subscriptions.clear();
-    stats = { total: 0, byRoute: {}, byMailbox: {} };
+    gate.reset();
+    gate.limits = { ...EXCHANGE_LIMITS, ...options.limits };
+    stats = emptyStats();
   }
 
-  function count(method: string, routePath: string, params: Record<string, string>): void {
-    stats.total += 1;
-    // Counted by route shape, so `/users/a/events/1` and `/users/b/events/2` add up together.
-    const shape = `${method} ${routePath.replace(/\/users\/[^/]+/i, '/users/{user}').replace(/\/events\/[^/]+/i, '/events/{id}')}`;
-    stats.byRoute[shape] = (stats.byRoute[shape] ?? 0) + 1;
-    const mailbox = params.user
-      ? (directory.find(params.user)?.email ?? params.user.toLowerCase())
-      : undefined;
-    if (mailbox) stats.byMailbox[mailbox] = (stats.byMailbox[mailbox] ?? 0) + 1;
+  function bump(record: Record<string, number>, key: string): void {
+    record[key] = (record[key] ?? 0) + 1;
+  }
+
+  /** One Graph operation (top-level or inside `$batch`): route, count, throttle, faults, handle. */
+  async function graphOperation(ctx: RequestContext, path: string): Promise<Reply> {
+    const found = graph.match(ctx.method, path);
+    if (!found) {
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `Resource not found for the segment '${path.split('/').filter(Boolean).pop() ?? ''}'.`,
+      );
+    }
+    if (found === 'method')
+      throw new GraphError(
+        405,
+        'Request_BadRequest',
+        'Specified HTTP method is not allowed for the request target.',
+      );
+    const route = `${ctx.method} ${found.template}`;
+    const mailbox =
+      found.params.user === undefined
+        ? undefined
+        : (directory.find(found.params.user)?.email ?? found.params.user.toLowerCase());
+    bump(stats.byRoute, route);
+    if (mailbox) bump(stats.byMailbox, mailbox);
+    let release: (() => void) | undefined;
+    try {
+      release = gate.admit(mailbox);
+      if (gate.faults.latencyMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, gate.faults.latencyMs));
+      gate.injectError(route, mailbox);
+      return await found.handler({ ...ctx, params: found.params });
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 429) stats.throttled += 1;
+      throw err;
+    } finally {
+      release?.();
+    }
   }
 
   async function handle(ctx: RequestContext): Promise<Reply> {
@@ -190,25 +253,23 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       return found.handler({ ...ctx, params: found.params });
     }
     const version = /^\/v1\.0(\/.*)$/i.exec(pathname);
-    if (!version?.[1]) {
+    if (!version?.[1])
       throw new GraphError(400, 'BadRequest', `Invalid version: ${pathname.split('/')[1] ?? ''}`);
-    }
     tokens.check(ctx.headers.authorization);
-    const found = graph.match(ctx.method, version[1]);
-    if (!found)
-      throw new GraphError(
-        400,
-        'BadRequest',
-        `Resource not found for the segment '${version[1].split('/').filter(Boolean).pop() ?? ''}'.`,
-      );
-    if (found === 'method')
-      throw new GraphError(
-        405,
-        'Request_BadRequest',
-        `Specified HTTP method is not allowed for the request target.`,
-      );
-    count(ctx.method, version[1], found.params);
-    return found.handler({ ...ctx, params: found.params });
+    stats.total += 1;
+    if (ctx.method === 'POST' && /^\/\$batch\/?$/i.test(version[1])) {
+      bump(stats.byRoute, 'POST /$batch');
+      return runBatch(ctx.json(), (method, url, headers, rawBody) => {
+        const sub = requestContext(
+          method,
+          new URL(`/v1.0${url}`, ctx.url.origin),
+          { ...headers, authorization: ctx.headers.authorization },
+          rawBody,
+        );
+        return graphOperation(sub, sub.url.pathname.slice('/v1.0'.length));
+      });
+    }
+    return graphOperation(ctx, version[1]);
   }
 
   const server: Server = createServer(
@@ -221,25 +282,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const requestId = randomUUID();
-        const rawBody = Buffer.concat(chunks);
-        const ctx: RequestContext = {
-          method: (req.method ?? 'GET').toUpperCase(),
-          url: new URL(req.url ?? '/', `https://${req.headers.host ?? host}`),
-          params: {},
-          headers: req.headers,
-          rawBody,
-          json: () => {
-            if (rawBody.length === 0) throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
-            try {
-              return JSON.parse(rawBody.toString('utf8')) as unknown;
-            } catch {
-              throw badRequest(
-                'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-                'BadRequest',
-              );
-            }
-          },
-        };
+        const ctx = requestContext(
+          (req.method ?? 'GET').toUpperCase(),
+          new URL(req.url ?? '/', `https://${req.headers.host ?? host}`),
+          req.headers,
+          Buffer.concat(chunks),
+        );
         void (async () => {
           let reply: Reply;
           try {
@@ -251,7 +299,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
                 : new GraphError(
                     500,
                     'InternalServerError',
-                    'The emulator failed: ' + (err instanceof Error ? err.message : String(err)),
+                    `The emulator failed: ${err instanceof Error ? err.message : String(err)}`,
                   );
             reply = {
               status: error.status,
@@ -272,13 +320,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
           const headers: Record<string, string> = { 'request-id': requestId, ...reply.headers };
           const clientRequestId = req.headers['client-request-id'];
           if (typeof clientRequestId === 'string') headers['client-request-id'] = clientRequestId;
-          if (reply.body === undefined) {
-            res.writeHead(reply.status, headers).end();
-          } else {
+          if (reply.body === undefined) res.writeHead(reply.status, headers).end();
+          else
             res
-              .writeHead(reply.status, { ...headers, 'content-type': GRAPH_CONTENT_TYPE })
+              .writeHead(reply.status, { ...headers, 'content-type': GRAPH_JSON })
               .end(JSON.stringify(reply.body));
-          }
         })();
       });
     },
@@ -295,6 +341,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     directory,
     events,
     subscriptions,
+    gate,
     tenantId,
     stats: () => structuredClone(stats),
     reset,
@@ -304,5 +351,31 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+function requestContext(
+  method: string,
+  url: URL,
+  headers: IncomingHttpHeaders,
+  rawBody: Buffer,
+): RequestContext {
+  return {
+    method,
+    url,
+    params: {},
+    headers,
+    rawBody,
+    json: () => {
+      if (rawBody.length === 0) throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
+      try {
+        return JSON.parse(rawBody.toString('utf8')) as unknown;
+      } catch {
+        throw badRequest(
+          'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+          'BadRequest',
+        );
+      }
+    },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Directory, DirectoryUser } from './directory';
 import { GraphError, badRequest } from './errors';
 import type { EventStore, ChangeType } from './events';
+import type { RequestGate } from './faults';
 import { encodeId, type IdType } from './ids';
 import { readPreferences } from './prefer';
 import type { Reply, RequestContext, Router } from './router';
@@ -128,6 +129,7 @@ export class SubscriptionService {
   constructor(
     private readonly directory: Directory,
     events: EventStore,
+    private readonly gate: RequestGate,
     private readonly options: SubscriptionOptions,
   ) {
     events.onChange(({ changeType, mailbox, event }) => {
@@ -361,10 +363,28 @@ export class SubscriptionService {
     const timer = setTimeout(() => {
       this.pending.delete(url);
       this.timers.delete(timer);
-      this.track(this.deliver(url, entry.items, 0));
+      this.send(url, entry.items);
     }, this.options.batchWindowMs);
     const entry: Pending = { url, items: [item], timer };
     this.pending.set(url, entry);
+    this.timers.add(timer);
+  }
+
+  /** First delivery of a batch, shaped by the injected notification faults. */
+  private send(url: string, gathered: Record<string, unknown>[]): void {
+    const faults = this.gate.faults.notifications;
+    let items = gathered.filter(() => Math.random() >= faults.drop);
+    items = items.flatMap((item) => (Math.random() < faults.duplicate ? [item, item] : [item]));
+    if (faults.reorder) items.reverse();
+    if (items.length === 0) return;
+    if (faults.delayMs === 0) {
+      this.track(this.deliver(url, items, 0));
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.track(this.deliver(url, items, 0));
+    }, faults.delayMs);
     this.timers.add(timer);
   }
 
@@ -402,7 +422,7 @@ export class SubscriptionService {
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
       this.timers.delete(entry.timer);
-      this.track(this.deliver(entry.url, entry.items, 0));
+      this.send(entry.url, entry.items);
     }
     this.pending.clear();
     await Promise.all(this.inFlight);

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { GraphError } from './errors';
+
+/**
+ * Throttling as Exchange applies it to one app (4 concurrent requests and a request budget per window,
+ * per mailbox) and injected faults, both answered the way Graph answers them.
+ */
+
+export const faultsSchema = z.object({
+  /** Errors answered instead of handling the request, by route and mailbox. */
+  errors: z
+    .array(
+      z.object({
+        /** `METHOD /template`, e.g. `GET /users/{user}/events/{id}`; omitted = every route. */
+        route: z.string().optional(),
+        /** Mailbox e-mail; omitted = every mailbox. */
+        mailbox: z.string().optional(),
+        status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
+        /** Share of matching requests that fail, 0–1. */
+        rate: z.number().min(0).max(1).default(1),
+        /** At most this many failures, then the rule is spent. */
+        count: z.number().int().positive().optional(),
+        retryAfterSeconds: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .default([]),
+  /** Added before each Graph request is handled (holding its concurrency slot). */
+  latencyMs: z.number().int().nonnegative().default(0),
+  notifications: z
+    .object({
+      drop: z.number().min(0).max(1).default(0),
+      duplicate: z.number().min(0).max(1).default(0),
+      delayMs: z.number().int().nonnegative().default(0),
+      /** Deliver each batch's notifications in reverse order. */
+      reorder: z.boolean().default(false),
+    })
+    .default({ drop: 0, duplicate: 0, delayMs: 0, reorder: false }),
+});
+
+export type Faults = z.infer<typeof faultsSchema>;
+export const NO_FAULTS: Faults = faultsSchema.parse({});
+
+export interface ThrottleLimits {
+  concurrentPerMailbox: number;
+  requestsPerWindow: number;
+  windowMs: number;
+}
+
+export const EXCHANGE_LIMITS: ThrottleLimits = {
+  concurrentPerMailbox: 4,
+  requestsPerWindow: 10_000,
+  windowMs: 600_000,
+};
+
+const ERROR_CODES: Record<number, [string, string]> = {
+  429: ['ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'],
+  500: ['InternalServerError', 'An internal server error occurred. The operation failed.'],
+  502: ['BadGateway', 'The server encountered a temporary error.'],
+  503: ['ServiceUnavailable', 'The service is temporarily unavailable. Please retry later.'],
+  504: ['GatewayTimeout', 'The request timed out.'],
+};
+
+export class RequestGate {
+  faults: Faults = NO_FAULTS;
+  private readonly spent = new Map<number, number>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly recent = new Map<string, number[]>();
+
+  constructor(
+    public limits: ThrottleLimits,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  setFaults(faults: Faults): void {
+    this.faults = faults;
+    this.spent.clear();
+  }
+
+  /**
+   * Admits one request for a mailbox (or for no mailbox) or throws Graph's 429. The returned function
+   * releases the concurrency slot; call it when the request is answered.
+   */
+  admit(mailbox: string | undefined): () => void {
+    if (mailbox === undefined) return () => undefined;
+    const now = Date.now();
+    const windowStart = now - this.limits.windowMs;
+    const times = (this.recent.get(mailbox) ?? []).filter((t) => t > windowStart);
+    if (times.length >= this.limits.requestsPerWindow) {
+      const oldest = times[0] ?? now;
+      const retryAfter = Math.max(1, Math.ceil((oldest + this.limits.windowMs - now) / 1000));
+      this.recent.set(mailbox, times);
+      throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxRequests limit.', {
+        'Retry-After': String(retryAfter),
+      });
+    }
+    const running = this.inFlight.get(mailbox) ?? 0;
+    if (running >= this.limits.concurrentPerMailbox) {
+      throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
+        'Retry-After': '1',
+      });
+    }
+    times.push(now);
+    this.recent.set(mailbox, times);
+    this.inFlight.set(mailbox, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight.set(mailbox, (this.inFlight.get(mailbox) ?? 1) - 1);
+    };
+  }
+
+  /** Throws the injected error for this request, if a rule picks it. */
+  injectError(route: string, mailbox: string | undefined): void {
+    this.faults.errors.forEach((rule, index) => {
+      if (rule.route !== undefined && rule.route.toLowerCase() !== route.toLowerCase()) return;
+      if (rule.mailbox !== undefined && rule.mailbox.toLowerCase() !== mailbox) return;
+      const used = this.spent.get(index) ?? 0;
+      if (rule.count !== undefined && used >= rule.count) return;
+      if (this.random() >= rule.rate) return;
+      this.spent.set(index, used + 1);
+      const [code, message] = ERROR_CODES[rule.status] ?? ['UnknownError', 'Injected fault.'];
+      const retryAfter =
+        rule.retryAfterSeconds ?? (rule.status === 429 || rule.status === 503 ? 2 : undefined);
+      throw new GraphError(
+        rule.status,
+        code,
+        message,
+        retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+      );
+    });
+  }
+
+  reset(): void {
+    this.faults = NO_FAULTS;
+    this.spent.clear();
+    this.inFlight.clear();
+    this.recent.clear();
+  }
+}

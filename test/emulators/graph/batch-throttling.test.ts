@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
+import { fetchToken, graphClient } from '../../helpers/graph-client';
+import { startReceiver, type Receiver } from '../../helpers/notification-receiver';
+import { waitFor } from '../../helpers/wait';
+
+const ROOM = 'room.alpha@contoso.com';
+const times = {
+  start: { dateTime: '2026-12-01T09:00:00', timeZone: 'UTC' },
+  end: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' },
+};
+
+interface BatchResponse {
+  responses: {
+    id: string;
+    status: number;
+    headers: Record<string, string>;
+    body?: { id?: string; error?: { code: string } };
+  }[];
+}
+
+describe('Graph emulator: $batch, throttling and fault injection', () => {
+  let emulator: GraphEmulator;
+  let client: Client;
+  let token: string;
+  let receiver: Receiver;
+  before(async () => {
+    emulator = await startGraphEmulator({ subscriptions: { batchWindowMs: 20, retryDelaysMs: [] } });
+    receiver = await startReceiver();
+  });
+  beforeEach(async () => {
+    emulator.reset();
+    receiver.items.length = 0;
+    emulator.directory.add({ email: ROOM, displayName: 'Room Alpha', kind: 'room' });
+    token = await fetchToken(emulator.url);
+    client = graphClient(emulator.url, token);
+  });
+  after(async () => {
+    await receiver.close();
+    await emulator.stop();
+  });
+
+  const raw = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${emulator.url}/v1.0${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+  const control = (path: string, method: string, body?: unknown): Promise<Response> =>
+    fetch(`${emulator.url}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('answers each request of a batch on its own, with 424 for a request whose dependency failed', async () => {
+    const result = (await client.api('/$batch').post({
+      requests: [
+        {
+          id: '1',
+          method: 'POST',
+          url: `/users/${ROOM}/events`,
+          headers: { 'Content-Type': 'application/json' },
+          body: { subject: 'batched', ...times },
+        },
+        { id: '2', method: 'GET', url: `/users/${ROOM}/events/AAMkAbm9uZQ` },
+        { id: '3', method: 'GET', url: `/users/${ROOM}/events`, dependsOn: ['2'] },
+        {
+          id: '4',
+          method: 'POST',
+          url: `/users/${ROOM}/events`,
+          body: { subject: 'no content type', ...times },
+        },
+      ],
+    })) as BatchResponse;
+    const byId = new Map(result.responses.map((r) => [r.id, r]));
+    assert.equal(byId.get('1')?.status, 201);
+    assert.ok(byId.get('1')?.body?.id);
+    assert.equal(byId.get('2')?.status, 404);
+    assert.equal(byId.get('3')?.status, 424);
+    assert.equal(byId.get('4')?.status, 400);
+    assert.equal(emulator.stats().total, 1, 'one HTTP request');
+    assert.equal(
+      emulator.stats().byRoute['POST /users/{user}/events'],
+      1,
+      'the request without Content-Type never ran',
+    );
+  });
+
+  it('refuses a batch of more than 20 requests', async () => {
+    const requests = Array.from({ length: 21 }, (_, i) => ({
+      id: String(i),
+      method: 'GET',
+      url: `/users/${ROOM}`,
+    }));
+    const res = await raw('/$batch', { method: 'POST', body: JSON.stringify({ requests }) });
+    assert.equal(res.status, 400);
+  });
+
+  it('answers 429 with Retry-After once a mailbox has used its request budget for the window', async () => {
+    await control('limits', 'POST', { requestsPerWindow: 3, windowMs: 60_000 });
+    for (let i = 0; i < 3; i += 1) assert.equal((await raw(`/users/${ROOM}/events`)).status, 200);
+    const throttled = await raw(`/users/${ROOM}/events`);
+    assert.equal(throttled.status, 429);
+    assert.ok(Number(throttled.headers.get('retry-after')) > 0);
+    assert.equal(
+      ((await throttled.json()) as { error: { code: string } }).error.code,
+      'ApplicationThrottled',
+    );
+    assert.equal(emulator.stats().throttled, 1);
+  });
+
+  it('allows 4 concurrent requests per mailbox; the fifth and sixth get 429, also inside a batch', async () => {
+    await control('faults', 'POST', { latencyMs: 150 });
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async () => (await raw(`/users/${ROOM}/events`)).status),
+    );
+    assert.deepEqual(statuses.filter((s) => s === 200).length, 4);
+    assert.deepEqual(statuses.filter((s) => s === 429).length, 2);
+
+    const batch = (await client.api('/$batch').post({
+      requests: Array.from({ length: 6 }, (_, i) => ({
+        id: String(i),
+        method: 'GET',
+        url: `/users/${ROOM}/events`,
+      })),
+    })) as BatchResponse;
+    const throttled = batch.responses.filter((r) => r.status === 429);
+    assert.equal(
+      throttled.length,
+      2,
+      'Graph executes batched requests concurrently, so the limit applies inside',
+    );
+    assert.ok(throttled.every((r) => r.headers['Retry-After'] !== undefined));
+  });
+
+  it('injects errors by route, with Retry-After, a limited number of times, until cleared', async () => {
+    const created = (await client.api(`/users/${ROOM}/events`).post({ subject: 'x', ...times })) as {
+      id: string;
+    };
+    await control('faults', 'POST', {
+      errors: [{ route: 'GET /users/{user}/events/{id}', status: 503, count: 1, retryAfterSeconds: 7 }],
+    });
+    const failed = await raw(`/users/${ROOM}/events/${created.id}`);
+    assert.equal(failed.status, 503);
+    assert.equal(failed.headers.get('retry-after'), '7');
+    assert.equal((await raw(`/users/${ROOM}/events/${created.id}`)).status, 200);
+    await control('faults', 'POST', { errors: [{ status: 500 }] });
+    assert.equal((await raw(`/users/${ROOM}/events`)).status, 500);
+    assert.equal((await control('faults', 'DELETE')).status, 204);
+    assert.equal((await raw(`/users/${ROOM}/events`)).status, 200);
+  });
+
+  it('drops, duplicates and reorders notifications on request', async () => {
+    await client.api('/subscriptions').post({
+      changeType: 'created',
+      notificationUrl: receiver.url,
+      resource: `users/${ROOM}/events`,
+      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const create = (subject: string): Promise<unknown> =>
+      client.api(`/users/${ROOM}/events`).post({ subject, ...times });
+
+    await control('faults', 'POST', { notifications: { drop: 1 } });
+    await create('dropped');
+    await emulator.subscriptions.flush();
+    assert.equal(receiver.items.length, 0);
+
+    await control('faults', 'POST', { notifications: { duplicate: 1 } });
+    await create('twice');
+    await emulator.subscriptions.flush();
+    await waitFor('two copies', () => receiver.items.length === 2);
+
+    receiver.items.length = 0;
+    await control('faults', 'POST', { notifications: { reorder: true } });
+    const first = (await client.api(`/users/${ROOM}/events`).post({ subject: 'a', ...times })) as {
+      id: string;
+    };
+    const second = (await client.api(`/users/${ROOM}/events`).post({ subject: 'b', ...times })) as {
+      id: string;
+    };
+    await emulator.subscriptions.flush();
+    await waitFor('both notifications', () => receiver.items.length === 2);
+    const ids = receiver.items.map(({ item }) => (item.resourceData as { id: string }).id);
+    assert.deepEqual(ids, [second.id, first.id]);
+  });
+});
