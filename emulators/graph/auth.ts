@@ -94,3 +94,32 @@ export class TokenIssuer {
     this.tokens.clear();
   }
 }
+
+/**
+ * The OpenID configuration MSAL (under `@azure/identity`) reads before it asks for a token; its
+ * endpoints point back at this emulator.
+ */
+export function openIdConfiguration(baseUrl: string, tenant: string): Record<string, unknown> {
+  const authority = `${baseUrl}/${tenant}`;
+  return {
+    token_endpoint: `${authority}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    jwks_uri: `${authority}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${authority}/v2.0`,
+    request_uri_parameter_supported: false,
+    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${authority}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+  };
+}

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { OAuthError, TokenIssuer } from './auth';
+import { OAuthError, TokenIssuer, openIdConfiguration } from './auth';
 import { Directory, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
@@ -243,6 +243,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
           },
         };
       }
+    }
+    const discovery = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i.exec(pathname);
+    if (discovery && ctx.method === 'GET') {
+      return { status: 200, body: openIdConfiguration(ctx.url.origin, discovery[1] ?? '') };
     }
     if (pathname.toLowerCase().startsWith('/_emulator/')) {
       const found = control.match(ctx.method, pathname);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GraphError } from '@microsoft/microsoft-graph-client';
+import { ClientSecretCredential } from '@azure/identity';
+import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
 import { fetchToken, graphClient } from '../../helpers/graph-client';
 
@@ -43,6 +45,22 @@ describe('Graph emulator: auth and directory (through the real Graph SDK client)
       graphClient(emulator.url, 'forged').api('/places/microsoft.graph.room').get(),
     );
     assert.equal(forged.statusCode, 401);
+  });
+
+  it('serves the real @azure/identity client-credential flow (OpenID discovery, then the token endpoint)', async () => {
+    const credential = new ClientSecretCredential('contoso-tenant', 'roomsync-app', 'a-secret', {
+      authorityHost: emulator.url,
+      disableInstanceDiscovery: true,
+    });
+    const client = Client.initWithMiddleware({
+      baseUrl: emulator.url,
+      customHosts: new Set([new URL(emulator.url).hostname]),
+      authProvider: new TokenCredentialAuthenticationProvider(credential, {
+        scopes: ['https://graph.microsoft.com/.default'],
+      }),
+    });
+    const places = (await client.api('/places/microsoft.graph.room').get()) as { value: unknown[] };
+    assert.ok(Array.isArray(places.value));
   });
 
   it('issues client-credential tokens only for a /.default scope', async () => {
