@@ -14,10 +14,17 @@ import {
 import { decodeId, encodeId } from './ids';
 import { applySelect, page, parseQuery } from './odata';
 import { readPreferences, type Preferences } from './prefer';
+import type { MeetingProcessor } from './meetings';
 import type { Reply, RequestContext, Router } from './router';
 import { fromInstant } from './time';
 
 export type ChangeType = 'created' | 'updated' | 'deleted';
+
+/** What Exchange itself may change on an item (beyond what a client may write). */
+export type InternalChanges = Omit<EventChanges, 'extendedProperties'> &
+  Partial<Pick<StoredEvent, 'organizer' | 'isOrganizer' | 'responseStatus' | 'isCancelled'>> & {
+    extendedProperties?: { id: string; value: string }[];
+  };
 export type ChangeListener = (change: {
   changeType: ChangeType;
   mailbox: DirectoryUser;
@@ -81,6 +88,15 @@ export class EventStore {
     for (const listener of this.listeners) listener({ changeType, mailbox, event });
   }
 
+  byKey(key: string): StoredEvent | undefined {
+    return this.events.get(key);
+  }
+
+  /** Every copy of one meeting, across mailboxes. */
+  withICalUId(iCalUId: string): StoredEvent[] {
+    return [...this.events.values()].filter((event) => event.iCalUId === iCalUId);
+  }
+
   inMailbox(mailbox: DirectoryUser): StoredEvent[] {
     return [...this.events.values()].filter((event) => event.mailboxId === mailbox.id);
   }
@@ -97,7 +113,11 @@ export class EventStore {
     return event;
   }
 
-  create(mailbox: DirectoryUser, changes: EventChanges): { event: StoredEvent; created: boolean } {
+  create(
+    mailbox: DirectoryUser,
+    changes: InternalChanges,
+    iCalUId = newICalUId(),
+  ): { event: StoredEvent; created: boolean } {
     if (changes.transactionId) {
       // A retried create with the same transactionId returns the event already made, not a second one.
       const existing = this.inMailbox(mailbox).find((event) => event.transactionId === changes.transactionId);
@@ -118,7 +138,7 @@ export class EventStore {
       createdDateTime: now,
       lastModifiedDateTime: now,
       changeKey: newChangeKey(),
-      iCalUId: newICalUId(),
+      iCalUId,
       transactionId: null,
       subject: '',
       body: { contentType: 'text', content: '' },
@@ -154,7 +174,13 @@ export class EventStore {
     return { event, created: true };
   }
 
-  update(mailbox: DirectoryUser, event: StoredEvent, changes: EventChanges): StoredEvent {
+  /** An attendee's copy of `meeting`, as its mailbox receives it: same iCalUId, its own id and changeKey. */
+  createCopy(mailbox: DirectoryUser, meeting: StoredEvent, changes: InternalChanges): StoredEvent {
+    const { event } = this.create(mailbox, { ...changes, transactionId: null }, meeting.iCalUId);
+    return event;
+  }
+
+  update(mailbox: DirectoryUser, event: StoredEvent, changes: InternalChanges): StoredEvent {
     const { extendedProperties, transactionId: _ignored, ...rest } = changes;
     const next: StoredEvent = { ...event, ...rest, extendedProperties: new Map(event.extendedProperties) };
     for (const property of extendedProperties ?? []) next.extendedProperties.set(property.id, property);
@@ -271,7 +297,12 @@ function preferenceApplied(prefs: Preferences): Record<string, string> {
 }
 
 /** Registers `/users/{user}/events` and `/users/{user}/calendar/events` and their items. */
-export function registerEventRoutes(router: Router, directory: Directory, store: EventStore): void {
+export function registerEventRoutes(
+  router: Router,
+  directory: Directory,
+  store: EventStore,
+  meetings: MeetingProcessor,
+): void {
   const context = (mailbox: DirectoryUser, suffix = ''): string =>
     `https://graph.microsoft.com/v1.0/$metadata#users('${mailbox.email}')/events${suffix}`;
 
@@ -308,7 +339,8 @@ export function registerEventRoutes(router: Router, directory: Directory, store:
   function create(ctx: RequestContext): Reply {
     const mailbox = directory.mailbox(ctx.params.user ?? '');
     const prefs = readPreferences(ctx.headers);
-    const { event } = store.create(mailbox, readEventBody(ctx.json()));
+    const { event, created } = store.create(mailbox, readEventBody(ctx.json()));
+    if (created) meetings.organizerChanged(mailbox, event.key);
     return {
       status: 201,
       headers: preferenceApplied(prefs),
@@ -338,6 +370,7 @@ export function registerEventRoutes(router: Router, directory: Directory, store:
     ifMatch(ctx, event);
     const changes = readEventBody(ctx.json());
     const updated = store.update(mailbox, event, changes);
+    if (updated.isOrganizer) meetings.organizerChanged(mailbox, updated.key);
     return {
       status: 200,
       headers: preferenceApplied(prefs),
@@ -350,7 +383,36 @@ export function registerEventRoutes(router: Router, directory: Directory, store:
     const event = store.get(mailbox, ctx.params.id ?? '');
     ifMatch(ctx, event);
     store.delete(mailbox, event);
+    if (event.isOrganizer) meetings.organizerRemoved(mailbox, event);
     return { status: 204 };
+  }
+
+  /** accept / tentativelyAccept / decline: an attendee's answer on its own copy. */
+  function respond(response: 'accepted' | 'tentativelyAccepted' | 'declined') {
+    return (ctx: RequestContext): Reply => {
+      const mailbox = directory.mailbox(ctx.params.user ?? '');
+      const event = store.get(mailbox, ctx.params.id ?? '');
+      if (event.isOrganizer) {
+        throw new GraphError(
+          400,
+          'ErrorInvalidRequest',
+          "Your request can't be completed. You can't respond to this meeting because you're the meeting organizer.",
+        );
+      }
+      meetings.respond(mailbox, event, response);
+      return { status: 202 };
+    };
+  }
+
+  /** cancel: the organizer cancels the meeting for everyone; it leaves the organizer's calendar too. */
+  function cancel(ctx: RequestContext): Reply {
+    const mailbox = directory.mailbox(ctx.params.user ?? '');
+    const event = store.get(mailbox, ctx.params.id ?? '');
+    if (!event.isOrganizer)
+      throw new GraphError(400, 'ErrorAccessDenied', 'You need to be an organizer to cancel a meeting.');
+    store.delete(mailbox, event);
+    meetings.organizerRemoved(mailbox, event);
+    return { status: 202 };
   }
 
   for (const base of ['/users/{user}/events', '/users/{user}/calendar/events']) {
@@ -358,6 +420,10 @@ export function registerEventRoutes(router: Router, directory: Directory, store:
     router
       .add('GET', `${base}/{id}`, get)
       .add('PATCH', `${base}/{id}`, update)
-      .add('DELETE', `${base}/{id}`, remove);
+      .add('DELETE', `${base}/{id}`, remove)
+      .add('POST', `${base}/{id}/accept`, respond('accepted'))
+      .add('POST', `${base}/{id}/tentativelyAccept`, respond('tentativelyAccepted'))
+      .add('POST', `${base}/{id}/decline`, respond('declined'))
+      .add('POST', `${base}/{id}/cancel`, cancel);
   }
 }

@@ -9,6 +9,7 @@ import { OAuthError, TokenIssuer, openIdConfiguration } from './auth';
 import { Directory, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
+import { DEFAULT_MEETING_OPTIONS, MeetingProcessor, type MeetingOptions } from './meetings';
 import { runBatch } from './batch';
 import { EXCHANGE_LIMITS, RequestGate, faultsSchema, type ThrottleLimits } from './faults';
 import { GRAPH_JSON, Router, type Reply, type RequestContext } from './router';
@@ -25,6 +26,7 @@ export interface GraphEmulatorOptions {
   port?: number;
   subscriptions?: Partial<SubscriptionOptions>;
   limits?: Partial<ThrottleLimits>;
+  meetings?: Partial<MeetingOptions>;
 }
 
 export interface GraphEmulator {
@@ -34,6 +36,7 @@ export interface GraphEmulator {
   directory: Directory;
   events: EventStore;
   subscriptions: SubscriptionService;
+  meetings: MeetingProcessor;
   gate: RequestGate;
   tenantId: string;
   stats(): Stats;
@@ -97,6 +100,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const directory = new Directory();
   const tokens = new TokenIssuer();
   const events = new EventStore();
+  const meetings = new MeetingProcessor(directory, events, {
+    ...DEFAULT_MEETING_OPTIONS,
+    ...options.meetings,
+  });
   const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits });
   const tenantId = options.subscriptions?.tenantId ?? randomUUID();
   const subscriptions = new SubscriptionService(directory, events, gate, {
@@ -130,7 +137,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
           .map(roomResource),
       },
     }));
-  registerEventRoutes(graph, directory, events);
+  registerEventRoutes(graph, directory, events, meetings);
   registerSubscriptionRoutes(graph, subscriptions);
 
   const control = new Router()
@@ -171,6 +178,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   function reset(): void {
     directory.clear();
     tokens.clear();
+    meetings.clear();
     events.clear();
     subscriptions.clear();
     gate.reset();
@@ -345,6 +353,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     directory,
     events,
     subscriptions,
+    meetings,
     gate,
     tenantId,
     stats: () => structuredClone(stats),
@@ -352,6 +361,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     stop: () =>
       new Promise<void>((resolve) => {
         subscriptions.clear();
+        meetings.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,0 +1,201 @@
+import type { Directory, DirectoryUser } from './directory';
+import type { Attendee, StoredEvent } from './event-model';
+import type { EventStore } from './events';
+
+export interface MeetingOptions {
+  /**
+   * Exchange's Resource Booking Assistant answers invitations asynchronously (seconds in a real tenant);
+   * the room's copy and the organizer's tracked response appear this long after the organizer's write.
+   */
+  processingDelayMs: number;
+}
+
+export const DEFAULT_MEETING_OPTIONS: MeetingOptions = { processingDelayMs: 50 };
+
+export type Decision = { accept: true } | { accept: false; reason: 'conflict' | 'bookingWindow' };
+
+/**
+ * What a room mailbox with AutomateProcessing=AutoAccept does with meetings that invite it: accept into
+ * its own calendar (a copy with the meeting's iCalUId, its own id and changeKey, the organizer as
+ * organizer, subject and body sanitised per DeleteSubject / AddOrganizerToSubject / DeleteComments), or
+ * decline on a conflict or beyond the booking window, and record the response on the organizer's copy.
+ * Organizer updates reach the copies; cancellations and removed rooms remove them.
+ */
+export class MeetingProcessor {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly store: EventStore,
+    private readonly options: MeetingOptions,
+  ) {}
+
+  /** After the organizer created or changed a meeting (its copy in `mailbox`). */
+  organizerChanged(mailbox: DirectoryUser, eventKey: string): void {
+    this.later(() => {
+      const event = this.store.byKey(eventKey);
+      if (event?.isOrganizer) this.process(mailbox, event);
+    });
+  }
+
+  /** After the organizer deleted or cancelled the meeting: every room's copy goes. */
+  organizerRemoved(mailbox: DirectoryUser, event: StoredEvent): void {
+    this.later(() => {
+      for (const copy of this.copiesOf(event.iCalUId, mailbox)) this.removeCopy(copy);
+    });
+  }
+
+  /** Resolves once every scheduled processing step has run. */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0 || this.timers.size > 0) {
+      await Promise.all(this.pending);
+      if (this.timers.size > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.options.processingDelayMs));
+    }
+  }
+
+  clear(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private later(step: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const run = Promise.resolve().then(step);
+      this.pending.add(run);
+      void run.finally(() => this.pending.delete(run));
+    }, this.options.processingDelayMs);
+    this.timers.add(timer);
+  }
+
+  private copiesOf(iCalUId: string, organizerMailbox: DirectoryUser): StoredEvent[] {
+    return this.store.withICalUId(iCalUId).filter((event) => event.mailboxId !== organizerMailbox.id);
+  }
+
+  private removeCopy(copy: StoredEvent): void {
+    const owner = this.directory.find(copy.mailboxId);
+    if (owner) this.store.delete(owner, copy);
+  }
+
+  private invitedRooms(organizer: DirectoryUser, event: StoredEvent): DirectoryUser[] {
+    const rooms = new Map<string, DirectoryUser>();
+    for (const attendee of event.attendees) {
+      const user = this.directory.find(attendee.emailAddress.address);
+      if (user?.kind === 'room' && user.id !== organizer.id) rooms.set(user.id, user);
+    }
+    return [...rooms.values()];
+  }
+
+  decide(room: DirectoryUser, event: StoredEvent, existingCopy: StoredEvent | undefined): Decision {
+    const policy = room.room;
+    if (!policy) return { accept: true };
+    const windowEnd = Date.now() + policy.bookingWindowInDays * 86_400_000;
+    if (event.start.toMillis() > windowEnd) return { accept: false, reason: 'bookingWindow' };
+    if (!policy.allowConflicts) {
+      const overlaps = this.store
+        .inMailbox(room)
+        .some(
+          (other) =>
+            other !== existingCopy &&
+            other.iCalUId !== event.iCalUId &&
+            !other.isCancelled &&
+            other.showAs !== 'free' &&
+            other.start < event.end &&
+            event.start < other.end,
+        );
+      if (overlaps) return { accept: false, reason: 'conflict' };
+    }
+    return { accept: true };
+  }
+
+  private subjectFor(room: DirectoryUser, event: StoredEvent): string {
+    const policy = room.room;
+    const organizerName = event.organizer.emailAddress.name;
+    if (!policy) return event.subject;
+    if (policy.addOrganizerToSubject)
+      return policy.deleteSubject ? organizerName : `${organizerName} ${event.subject}`;
+    return policy.deleteSubject ? '' : event.subject;
+  }
+
+  private process(organizer: DirectoryUser, event: StoredEvent): void {
+    const rooms = this.invitedRooms(organizer, event);
+    const copies = this.copiesOf(event.iCalUId, organizer);
+    for (const copy of copies) {
+      if (!rooms.some((room) => room.id === copy.mailboxId)) this.removeCopy(copy);
+    }
+    const now = new Date().toISOString();
+    const responses = new Map<string, Attendee['status']>();
+    for (const room of rooms) {
+      const existing = copies.find((copy) => copy.mailboxId === room.id);
+      const decision = this.decide(room, event, existing);
+      if (!decision.accept) {
+        if (existing) this.removeCopy(existing);
+        responses.set(room.email, { response: 'declined', time: now });
+        continue;
+      }
+      const fields = {
+        subject: this.subjectFor(room, event),
+        body: { contentType: 'html' as const, content: '' },
+        start: event.start,
+        end: event.end,
+        startTimeZone: event.startTimeZone,
+        endTimeZone: event.endTimeZone,
+        isAllDay: event.isAllDay,
+        sensitivity: event.sensitivity,
+        showAs: 'busy',
+        importance: event.importance,
+        location: event.location,
+        locations: event.locations,
+        attendees: event.attendees,
+        recurrence: event.recurrence,
+      };
+      if (existing) {
+        this.store.update(room, existing, fields);
+      } else {
+        this.store.createCopy(room, event, {
+          ...fields,
+          isOrganizer: false,
+          organizer: event.organizer,
+          responseStatus: { response: 'accepted', time: now },
+        });
+      }
+      responses.set(room.email, existing ? existing.responseStatus : { response: 'accepted', time: now });
+    }
+    this.recordResponses(organizer, event.key, responses);
+  }
+
+  /** Response tracking on the organizer's copy (a change of that item, with a new changeKey). */
+  private recordResponses(
+    organizer: DirectoryUser,
+    key: string,
+    responses: Map<string, Attendee['status']>,
+  ): void {
+    const current = this.store.byKey(key);
+    if (!current) return;
+    let changed = false;
+    const attendees = current.attendees.map((attendee) => {
+      const status = responses.get(attendee.emailAddress.address.toLowerCase());
+      if (!status || status.response === attendee.status.response) return attendee;
+      changed = true;
+      return { ...attendee, status };
+    });
+    if (changed) this.store.update(organizer, current, { attendees });
+  }
+
+  /** An attendee's own answer (accept / tentativelyAccept / decline on its copy). */
+  respond(
+    attendee: DirectoryUser,
+    copy: StoredEvent,
+    response: 'accepted' | 'tentativelyAccepted' | 'declined',
+  ): void {
+    const time = new Date().toISOString();
+    if (response === 'declined') this.store.delete(attendee, copy);
+    else this.store.update(attendee, copy, { responseStatus: { response, time } });
+    const organizerCopy = this.store.withICalUId(copy.iCalUId).find((event) => event.isOrganizer);
+    const organizer = organizerCopy ? this.directory.find(organizerCopy.mailboxId) : undefined;
+    if (organizerCopy && organizer)
+      this.recordResponses(organizer, organizerCopy.key, new Map([[attendee.email, { response, time }]]));
+  }
+}
