@@ -174,13 +174,11 @@ export class MeetingProcessor {
   ): void {
     const current = this.store.byKey(key);
     if (!current) return;
-    let changed = false;
     const attendees = current.attendees.map((attendee) => {
       const status = responses.get(attendee.emailAddress.address.toLowerCase());
-      if (!status || status.response === attendee.status.response) return attendee;
-      changed = true;
-      return { ...attendee, status };
+      return !status || status.response === attendee.status.response ? attendee : { ...attendee, status };
     });
+    const changed = attendees.some((attendee, index) => attendee !== current.attendees[index]);
     if (changed) this.store.update(organizer, current, { attendees });
   }
 
