@@ -32,7 +32,7 @@ export type ChangeListener = (change: {
 }) => void;
 
 /** Every property `$select` may name (those Graph returns for an event). */
-const SELECTABLE = new Set([
+export const SELECTABLE: ReadonlySet<string> = new Set([
   'createdDateTime',
   'lastModifiedDateTime',
   'changeKey',

@@ -11,6 +11,7 @@ import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
 import { DEFAULT_MEETING_OPTIONS, MeetingProcessor, type MeetingOptions } from './meetings';
 import { runBatch } from './batch';
+import { CalendarView, registerCalendarViewRoutes } from './calendar-view';
 import { EXCHANGE_LIMITS, RequestGate, faultsSchema, type ThrottleLimits } from './faults';
 import { GRAPH_JSON, Router, type Reply, type RequestContext } from './router';
 import {
@@ -37,6 +38,7 @@ export interface GraphEmulator {
   events: EventStore;
   subscriptions: SubscriptionService;
   meetings: MeetingProcessor;
+  calendarView: CalendarView;
   gate: RequestGate;
   tenantId: string;
   stats(): Stats;
@@ -80,6 +82,8 @@ const limitsSchema = z
   })
   .partial();
 
+const expireRequest = z.object({ user: z.string().optional() });
+
 const lifecycleRequest = z.object({
   event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
 });
@@ -104,6 +108,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     ...DEFAULT_MEETING_OPTIONS,
     ...options.meetings,
   });
+  const calendarView = new CalendarView(directory, events);
   const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits });
   const tenantId = options.subscriptions?.tenantId ?? randomUUID();
   const subscriptions = new SubscriptionService(directory, events, gate, {
@@ -139,6 +144,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     }));
   registerEventRoutes(graph, directory, events, meetings);
   registerSubscriptionRoutes(graph, subscriptions);
+  registerCalendarViewRoutes(graph, calendarView);
 
   const control = new Router()
     .add('POST', '/_emulator/users', (ctx) => {
@@ -171,6 +177,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       gate.limits = { ...gate.limits, ...parse(limitsSchema, ctx.json()) };
       return { status: 200, body: gate.limits };
     })
+    .add('POST', '/_emulator/delta/expire', (ctx) => {
+      const { user } = parse(expireRequest, ctx.rawBody.length === 0 ? {} : ctx.json());
+      return {
+        status: 200,
+        body: { expired: calendarView.expire(user === undefined ? undefined : directory.mailbox(user)) },
+      };
+    })
     .add('POST', '/_emulator/subscriptions/{id}/lifecycle', (ctx) =>
       subscriptions.lifecycle(ctx.params.id ?? '', parse(lifecycleRequest, ctx.json()).event),
     );
@@ -179,6 +192,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     directory.clear();
     tokens.clear();
     meetings.clear();
+    calendarView.clear();
     events.clear();
     subscriptions.clear();
     gate.reset();
@@ -354,6 +368,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     events,
     subscriptions,
     meetings,
+    calendarView,
     gate,
     tenantId,
     stats: () => structuredClone(stats),
