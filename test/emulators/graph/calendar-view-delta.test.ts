@@ -74,7 +74,7 @@ describe('Graph emulator: calendarView and calendarView/delta', () => {
       view.value.map((e) => e.subject),
       ['early', 'late'],
     );
-    const missing = await client
+    const missing: unknown = await client
       .api(`/users/${ROOM}/calendarView`)
       .get()
       .catch((err: unknown) => err);
@@ -123,7 +123,7 @@ describe('Graph emulator: calendarView and calendarView/delta', () => {
       body: JSON.stringify({ user: ROOM }),
     });
     assert.equal(res.status, 200);
-    const expired = await client
+    const expired: unknown = await client
       .api(mine.deltaLink)
       .get()
       .catch((err: unknown) => err);
