@@ -151,6 +151,16 @@ function asString(value: unknown, property: string): string {
   return value;
 }
 
+function asArray<T>(
+  value: unknown,
+  property: string,
+  type: string,
+  item: (entry: unknown, path: string) => T,
+): T[] {
+  if (!Array.isArray(value)) throw odataTypeError(property, `Collection(${type})`);
+  return value.map((entry: unknown, index) => item(entry, `${property}[${index}]`));
+}
+
 function asBoolean(value: unknown, property: string): boolean {
   if (typeof value !== 'boolean') throw odataTypeError(property, 'Edm.Boolean');
   return value;
@@ -205,20 +215,25 @@ export function normalizeExtendedPropertyId(id: string): string {
   throw badRequest(`The value '${id}' is not a valid extended property id.`, 'ErrorInvalidProperty');
 }
 
-function asAttendees(value: unknown): Attendee[] {
-  if (!Array.isArray(value)) throw odataTypeError('attendees', 'Collection(microsoft.graph.attendee)');
-  if (value.length > 500) throw badRequest('An event can have at most 500 attendees.', 'ErrorInvalidRequest');
-  return value.map((item, index) => {
-    const object = asObject(item, `attendees[${index}]`);
-    const type = object.type ?? 'required';
-    if (type !== 'required' && type !== 'optional' && type !== 'resource')
-      throw odataTypeError(`attendees[${index}].type`, 'microsoft.graph.attendeeType');
-    return {
-      type,
-      emailAddress: asEmailAddress(object.emailAddress, `attendees[${index}].emailAddress`),
-      status: { response: 'none', time: NO_RESPONSE_TIME },
-    };
-  });
+function asAttendee(value: unknown, path: string): Attendee {
+  const object = asObject(value, path);
+  const type = object.type ?? 'required';
+  if (type !== 'required' && type !== 'optional' && type !== 'resource') {
+    throw odataTypeError(`${path}.type`, 'microsoft.graph.attendeeType');
+  }
+  return {
+    type,
+    emailAddress: asEmailAddress(object.emailAddress, `${path}.emailAddress`),
+    status: { response: 'none', time: NO_RESPONSE_TIME },
+  };
+}
+
+function asExtendedProperty(value: unknown, path: string): { id: string; value: string } {
+  const object = asObject(value, path);
+  return {
+    id: normalizeExtendedPropertyId(asString(object.id, `${path}.id`)),
+    value: asString(object.value, `${path}.value`),
+  };
 }
 
 export type EventChanges = Partial<
@@ -289,8 +304,7 @@ export function readEventBody(body: unknown): EventChanges {
         break;
       }
       case 'categories':
-        if (!Array.isArray(value)) throw odataTypeError(name, 'Collection(Edm.String)');
-        changes.categories = value.map((item, index) => asString(item, `categories[${index}]`));
+        changes.categories = asArray(value, name, 'Edm.String', asString);
         break;
       case 'reminderMinutesBeforeStart':
         if (typeof value !== 'number' || !Number.isInteger(value)) throw odataTypeError(name, 'Edm.Int32');
@@ -300,11 +314,12 @@ export function readEventBody(body: unknown): EventChanges {
         changes.location = value === null ? EMPTY_LOCATION : asLocation(value, name);
         break;
       case 'locations':
-        if (!Array.isArray(value)) throw odataTypeError(name, 'Collection(microsoft.graph.location)');
-        changes.locations = value.map((item, index) => asLocation(item, `locations[${index}]`));
+        changes.locations = asArray(value, name, 'microsoft.graph.location', asLocation);
         break;
       case 'attendees':
-        changes.attendees = asAttendees(value);
+        changes.attendees = asArray(value, name, 'microsoft.graph.attendee', asAttendee);
+        if (changes.attendees.length > 500)
+          throw badRequest('An event can have at most 500 attendees.', 'ErrorInvalidRequest');
         break;
       case 'recurrence':
         changes.recurrence = value;
@@ -313,15 +328,12 @@ export function readEventBody(body: unknown): EventChanges {
         changes.transactionId = value === null ? null : asString(value, name);
         break;
       case 'singleValueExtendedProperties':
-        if (!Array.isArray(value))
-          throw odataTypeError(name, 'Collection(microsoft.graph.singleValueLegacyExtendedProperty)');
-        changes.extendedProperties = value.map((item, index) => {
-          const object = asObject(item, `${name}[${index}]`);
-          return {
-            id: normalizeExtendedPropertyId(asString(object.id, `${name}[${index}].id`)),
-            value: asString(object.value, `${name}[${index}].value`),
-          };
-        });
+        changes.extendedProperties = asArray(
+          value,
+          name,
+          'microsoft.graph.singleValueLegacyExtendedProperty',
+          asExtendedProperty,
+        );
         break;
       case 'onlineMeetingProvider':
         break;

@@ -1,4 +1,5 @@
-import { Client } from '@microsoft/microsoft-graph-client';
+import assert from 'node:assert/strict';
+import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 
 /** A token from the emulator's client-credentials endpoint, as an app-only daemon gets one. */
 export async function fetchToken(emulatorUrl: string, tenant = 'contoso'): Promise<string> {
@@ -24,4 +25,15 @@ export function graphClient(emulatorUrl: string, token: string | undefined): Cli
     customHosts: new Set([new URL(emulatorUrl).hostname]),
     authProvider: { getAccessToken: () => Promise.resolve(token ?? '') },
   });
+}
+
+/** The GraphError a call fails with; fails the test if the call succeeds or fails otherwise. */
+export async function graphError(promise: Promise<unknown>): Promise<GraphError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof GraphError, `expected a GraphError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
 }

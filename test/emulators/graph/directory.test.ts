@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClientSecretCredential } from '@azure/identity';
-import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
-import { fetchToken, graphClient } from '../../helpers/graph-client';
-
-async function graphError(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof GraphError, `expected a GraphError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
+import { fetchToken, graphClient, graphError } from '../../helpers/graph-client';
 
 describe('Graph emulator: auth and directory (through the real Graph SDK client)', () => {
   let emulator: GraphEmulator;

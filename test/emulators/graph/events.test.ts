@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
-import { fetchToken, graphClient } from '../../helpers/graph-client';
+import { fetchToken, graphClient, graphError } from '../../helpers/graph-client';
 
 const ROOM = 'room.alpha@contoso.com';
 const PROP = 'String {8ECCC264-6880-4EBE-992F-8888D2EEAA1D} Name ReservationId';
@@ -22,16 +22,6 @@ interface Event {
   organizer: { emailAddress: { address: string } };
   singleValueExtendedProperties?: { id: string; value: string }[];
   [key: string]: unknown;
-}
-
-async function graphError(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof GraphError, `expected a GraphError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
 }
 
 const meeting = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
-import { fetchToken, graphClient } from '../../helpers/graph-client';
+import { fetchToken, graphClient, graphError } from '../../helpers/graph-client';
 import { startReceiver, type Receiver } from '../../helpers/notification-receiver';
 import { waitFor } from '../../helpers/wait';
 
@@ -13,16 +13,6 @@ interface Subscription {
   expirationDateTime: string;
   clientState: string;
   changeType: string;
-}
-
-async function graphError(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof GraphError, `expected a GraphError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
 }
 
 const inMinutes = (minutes: number): string => new Date(Date.now() + minutes * 60_000).toISOString();
