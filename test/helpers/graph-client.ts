@@ -37,3 +37,31 @@ export async function graphError(promise: Promise<unknown>): Promise<GraphError>
   }
   assert.fail('expected the call to fail');
 }
+
+export interface DeltaRound<T> {
+  items: T[];
+  deltaLink: string;
+  pages: number;
+}
+
+/** One delta round as a sync client runs it: nextLinks followed to the deltaLink, pages of `pageSize`. */
+export async function followDelta<T>(client: Client, url: string, pageSize: number): Promise<DeltaRound<T>> {
+  const items: T[] = [];
+  let next: string | undefined = url;
+  let pages = 0;
+  for (;;) {
+    const page = (await client
+      .api(next)
+      .header('Prefer', `odata.maxpagesize=${String(pageSize)}`)
+      .get()) as {
+      value: T[];
+      '@odata.nextLink'?: string;
+      '@odata.deltaLink'?: string;
+    };
+    pages += 1;
+    items.push(...page.value);
+    if (page['@odata.deltaLink']) return { items, deltaLink: page['@odata.deltaLink'], pages };
+    next = page['@odata.nextLink'];
+    assert.ok(next, 'a page has either a nextLink or a deltaLink');
+  }
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../../emulators/graph/server';
-import { fetchToken, graphClient } from '../../helpers/graph-client';
+import { fetchToken, followDelta, graphClient, type DeltaRound } from '../../helpers/graph-client';
 
 const ROOM = 'room.alpha@contoso.com';
 const OTHER = 'room.beta@contoso.com';
@@ -12,11 +12,6 @@ interface Item {
   id: string;
   subject?: string;
   '@removed'?: { reason: string };
-}
-interface DeltaPage {
-  value: Item[];
-  '@odata.nextLink'?: string;
-  '@odata.deltaLink'?: string;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -44,26 +39,8 @@ describe('Graph emulator: calendarView and calendarView/delta', () => {
   const create = async (subject: string, day: number, mailbox = ROOM): Promise<Item> =>
     (await client.api(`/users/${mailbox}/events`).post({ subject, ...slot(day) })) as Item;
 
-  /** Follows nextLinks to the deltaLink, as a sync client does. */
-  async function deltaRound(
-    url: string,
-    pageSize = 2,
-  ): Promise<{ items: Item[]; deltaLink: string; pages: number }> {
-    const items: Item[] = [];
-    let next: string | undefined = url;
-    let pages = 0;
-    for (;;) {
-      const page = (await client
-        .api(next)
-        .header('Prefer', `odata.maxpagesize=${pageSize}`)
-        .get()) as DeltaPage;
-      pages += 1;
-      items.push(...page.value);
-      if (page['@odata.deltaLink']) return { items, deltaLink: page['@odata.deltaLink'], pages };
-      next = page['@odata.nextLink'];
-      assert.ok(next, 'a page has either a nextLink or a deltaLink');
-    }
-  }
+  const deltaRound = (url: string, pageSize = 2): Promise<DeltaRound<Item>> =>
+    followDelta<Item>(client, url, pageSize);
 
   it('lists the events that overlap the window, in start order', async () => {
     await create('late', 5);
@@ -130,7 +107,7 @@ describe('Graph emulator: calendarView and calendarView/delta', () => {
     assert.ok(expired instanceof GraphError);
     assert.equal(expired.statusCode, 410);
     assert.equal(expired.code, 'SyncStateNotFound');
-    const still = (await client.api(theirs.deltaLink).get()) as DeltaPage;
+    const still = (await client.api(theirs.deltaLink).get()) as { value: Item[] };
     assert.deepEqual(still.value, []);
   });
 });
