@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Directory, DirectoryUser } from './directory';
 import { GraphError, badRequest } from './errors';
 import type { StoredEvent } from './event-model';
-import { SELECTABLE, renderEvent, type EventStore } from './events';
+import { SELECTABLE, type EventStore } from './events';
 import { encodeId } from './ids';
 import { applySelect, page, parseQuery } from './odata';
 import { readPreferences, type Preferences } from './prefer';
@@ -21,19 +21,6 @@ export interface ViewItem {
 
 /** Expands one stored event into the view items overlapping [from, to). Series plug in here. */
 export type Expander = (event: StoredEvent, from: DateTime, to: DateTime) => ViewItem[];
-
-export const singleInstances: Expander = (event, from, to) =>
-  !event.recurrence && event.start < to && event.end > from
-    ? [
-        {
-          key: event.key,
-          changeKey: event.changeKey,
-          start: event.start,
-          end: event.end,
-          render: (prefs) => renderEvent(event, prefs),
-        },
-      ]
-    : [];
 
 const MAX_RANGE_DAYS = 1825;
 
@@ -85,7 +72,7 @@ export class CalendarView {
   constructor(
     private readonly directory: Directory,
     private readonly store: EventStore,
-    public expand: Expander = singleInstances,
+    private readonly expand: Expander,
   ) {}
 
   items(mailbox: DirectoryUser, from: DateTime, to: DateTime): ViewItem[] {

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import { GraphError, badRequest } from './errors';
+import type { PatternedRecurrence } from './recurrence';
+import type { ExceptionRecord } from './series';
 import { ianaZone, toInstant, type DateTimeTimeZone } from './time';
 
 /** One copy of an event in one mailbox, as Exchange stores it. */
@@ -37,7 +39,12 @@ export interface StoredEvent {
   isOrganizer: boolean;
   responseStatus: ResponseStatus;
   isCancelled: boolean;
-  recurrence: unknown;
+  /** Normalised as Graph returns it; null for a single instance. */
+  recurrence: PatternedRecurrence | null;
+  /** A series' changed occurrences, by original local date (YYYY-MM-DD in the series' zone). */
+  exceptions: Map<string, ExceptionRecord>;
+  /** A series' cancelled occurrences, by original local date. */
+  cancelled: Set<string>;
   /** Single-value extended properties by normalised id. */
   extendedProperties: Map<string, { id: string; value: string }>;
 }
@@ -250,9 +257,16 @@ export type EventChanges = Partial<
     | 'responseStatus'
     | 'isCancelled'
     | 'extendedProperties'
+    | 'recurrence'
+    | 'exceptions'
+    | 'cancelled'
   >
 > & {
   extendedProperties?: { id: string; value: string }[];
+  /** `recurrence` as the client sent it (null removes it); validated against the event's zone later. */
+  recurrenceInput?: unknown;
+  /** The properties the body named, for checks that depend on which were sent. */
+  named?: string[];
 };
 
 /**
@@ -261,7 +275,7 @@ export type EventChanges = Partial<
  */
 export function readEventBody(body: unknown): EventChanges {
   const input = asObject(body, 'event');
-  const changes: EventChanges = {};
+  const changes: EventChanges = { named: Object.keys(input) };
   for (const [name, value] of Object.entries(input)) {
     if (READ_ONLY.has(name) || name.startsWith('@odata.')) continue;
     if (!WRITABLE.has(name)) {
@@ -322,7 +336,7 @@ export function readEventBody(body: unknown): EventChanges {
           throw badRequest('An event can have at most 500 attendees.', 'ErrorInvalidRequest');
         break;
       case 'recurrence':
-        changes.recurrence = value;
+        changes.recurrenceInput = value;
         break;
       case 'transactionId':
         changes.transactionId = value === null ? null : asString(value, name);

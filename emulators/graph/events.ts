@@ -12,7 +12,21 @@ import {
   type StoredEvent,
 } from './event-model';
 import { decodeId, encodeId } from './ids';
-import { applySelect, page, parseQuery } from './odata';
+import { RecurrenceError, normalizeRecurrence, type PatternedRecurrence } from './recurrence';
+import {
+  checkAdjacency,
+  masterStartDate,
+  occurrencesBetween,
+  originalStart,
+  parseOccurrenceKey,
+  renderOccurrence,
+  requireOccurrence,
+  lastOccurrenceDate,
+  type ExceptionRecord,
+  type Occurrence,
+} from './series';
+import { readWindow } from './calendar-view';
+import { applySelect, page, parseQuery, type QueryOptions } from './odata';
 import { readPreferences, type Preferences } from './prefer';
 import type { MeetingProcessor } from './meetings';
 import type { Reply, RequestContext, Router } from './router';
@@ -22,9 +36,70 @@ export type ChangeType = 'created' | 'updated' | 'deleted';
 
 /** What Exchange itself may change on an item (beyond what a client may write). */
 export type InternalChanges = Omit<EventChanges, 'extendedProperties'> &
-  Partial<Pick<StoredEvent, 'organizer' | 'isOrganizer' | 'responseStatus' | 'isCancelled'>> & {
+  Partial<
+    Pick<
+      StoredEvent,
+      | 'organizer'
+      | 'isOrganizer'
+      | 'responseStatus'
+      | 'isCancelled'
+      | 'recurrence'
+      | 'exceptions'
+      | 'cancelled'
+    >
+  > & {
     extendedProperties?: { id: string; value: string }[];
   };
+
+function recurrenceError(err: unknown): never {
+  if (err instanceof RecurrenceError) throw new GraphError(400, err.code, err.message);
+  throw err;
+}
+
+/**
+ * Applies a client's `recurrence` to an event: validated and normalised against the event's zone, with a
+ * range that must start on the date the event starts (as Graph requires).
+ */
+function withRecurrence(event: StoredEvent, input: unknown): StoredEvent {
+  if (input === undefined) return event;
+  if (input === null) return { ...event, recurrence: null, exceptions: new Map(), cancelled: new Set() };
+  let recurrence: PatternedRecurrence;
+  try {
+    recurrence = normalizeRecurrence(input, event.startTimeZone);
+  } catch (err) {
+    recurrenceError(err);
+  }
+  const startDate = masterStartDate(event);
+  if (recurrence.range.startDate !== startDate) {
+    throw new GraphError(
+      400,
+      'ErrorPropertyValidationFailure',
+      `The recurrence range start date '${recurrence.range.startDate}' must be the date the event starts ('${startDate}').`,
+    );
+  }
+  return { ...event, recurrence };
+}
+
+/**
+ * What a master's change does to its exceptions: a new pattern, start or time re-bases the series and
+ * Exchange drops every exception and cancellation; a changed end of range keeps those still inside it.
+ */
+function rebase(before: StoredEvent, after: StoredEvent): StoredEvent {
+  if (!after.recurrence || !before.recurrence) return after;
+  const sameSlots =
+    before.start.equals(after.start) &&
+    before.end.equals(after.end) &&
+    JSON.stringify(before.recurrence.pattern) === JSON.stringify(after.recurrence.pattern) &&
+    before.recurrence.range.startDate === after.recurrence.range.startDate;
+  if (!sameSlots) return { ...after, exceptions: new Map(), cancelled: new Set() };
+  const lastDate = lastOccurrenceDate(after);
+  const inRange = (date: string): boolean => lastDate === undefined || date <= lastDate;
+  return {
+    ...after,
+    exceptions: new Map([...after.exceptions].filter(([date]) => inRange(date))),
+    cancelled: new Set([...after.cancelled].filter(inRange)),
+  };
+}
 export type ChangeListener = (change: {
   changeType: ChangeType;
   mailbox: DirectoryUser;
@@ -103,14 +178,22 @@ export class EventStore {
 
   /** The event an id names in this mailbox; Exchange's 404 for an id of another mailbox or a deleted item. */
   get(mailbox: DirectoryUser, id: string): StoredEvent {
-    const key = decodeId(id);
-    const event = key === undefined ? undefined : this.events.get(key);
-    if (!event || event.mailboxId !== mailbox.id) {
-      throw key === undefined
-        ? new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.')
-        : notFound();
-    }
+    const { event, occurrenceDate } = this.resolve(mailbox, id);
+    if (occurrenceDate !== undefined) throw notFound();
     return event;
+  }
+
+  /** An id of an event, or of one occurrence of a series (the master and the occurrence's original date). */
+  resolve(mailbox: DirectoryUser, id: string): { event: StoredEvent; occurrenceDate?: string } {
+    const key = decodeId(id);
+    if (key === undefined) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+    const occurrence = parseOccurrenceKey(key);
+    const event = this.events.get(occurrence?.masterKey ?? key);
+    if (!event || event.mailboxId !== mailbox.id) throw notFound();
+    if (!occurrence) return { event };
+    if (!event.recurrence) throw notFound();
+    requireOccurrence(event, occurrence.date);
+    return { event, occurrenceDate: occurrence.date };
   }
 
   create(
@@ -131,8 +214,8 @@ export class EventStore {
       );
     }
     const now = new Date().toISOString();
-    const { extendedProperties, ...rest } = changes;
-    const event: StoredEvent = {
+    const { extendedProperties, recurrenceInput, named: _named, ...rest } = changes;
+    const draft: StoredEvent = {
       key: newEventKey(),
       mailboxId: mailbox.id,
       createdDateTime: now,
@@ -165,9 +248,12 @@ export class EventStore {
       responseStatus: { response: 'organizer', time: NO_RESPONSE_TIME },
       isCancelled: false,
       recurrence: null,
+      exceptions: new Map(),
+      cancelled: new Set(),
       extendedProperties: new Map((extendedProperties ?? []).map((p) => [p.id, p])),
       ...rest,
     };
+    const event = withRecurrence(draft, recurrenceInput);
     checkTimes(event);
     this.events.set(event.key, event);
     this.emit('created', mailbox, event);
@@ -181,8 +267,14 @@ export class EventStore {
   }
 
   update(mailbox: DirectoryUser, event: StoredEvent, changes: InternalChanges): StoredEvent {
-    const { extendedProperties, transactionId: _ignored, ...rest } = changes;
-    const next: StoredEvent = { ...event, ...rest, extendedProperties: new Map(event.extendedProperties) };
+    const { extendedProperties, transactionId: _ignored, recurrenceInput, named: _named, ...rest } = changes;
+    const next = rebase(
+      event,
+      withRecurrence(
+        { ...event, ...rest, extendedProperties: new Map(event.extendedProperties) },
+        recurrenceInput,
+      ),
+    );
     for (const property of extendedProperties ?? []) next.extendedProperties.set(property.id, property);
     checkTimes(next);
     next.changeKey = newChangeKey();
@@ -268,25 +360,80 @@ export function renderEvent(
   return resource;
 }
 
-function etagMatches(header: string | string[] | undefined, event: StoredEvent): boolean {
+function etagMatches(header: string | string[] | undefined, changeKey: string): boolean {
   if (header === undefined) return true;
   const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
-  return (
-    value === '*' ||
-    value === `W/"${event.changeKey}"` ||
-    value === `"${event.changeKey}"` ||
-    value === event.changeKey
+  return value === '*' || value === `W/"${changeKey}"` || value === `"${changeKey}"` || value === changeKey;
+}
+
+function staleChangeKey(): GraphError {
+  return new GraphError(
+    412,
+    'ErrorIrresolvableConflict',
+    'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
   );
 }
 
-function ifMatch(ctx: RequestContext, event: StoredEvent): void {
-  if (!etagMatches(ctx.headers['if-match'], event)) {
+/** The occurrence on an original date, exception applied, wherever it lies. */
+function occurrenceOn(master: StoredEvent, date: string): Occurrence {
+  const exception = master.exceptions.get(date);
+  const start = exception?.start ?? originalStart(master, date);
+  return {
+    date,
+    start,
+    end: exception?.end ?? start.plus({ milliseconds: master.end.toMillis() - master.start.toMillis() }),
+    exception,
+  };
+}
+
+const OCCURRENCE_WRITABLE = new Set(['subject', 'start', 'end', 'showAs', 'sensitivity']);
+
+/** A PATCH of one occurrence makes (or changes) its exception; the master keeps the pattern. */
+function withException(
+  master: StoredEvent,
+  date: string,
+  changes: EventChanges,
+): Map<string, ExceptionRecord> {
+  const unsupported = (changes.named ?? []).filter((name) => !OCCURRENCE_WRITABLE.has(name));
+  if (unsupported.includes('recurrence'))
     throw new GraphError(
-      412,
-      'ErrorIrresolvableConflict',
-      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+      400,
+      'ErrorInvalidRequest',
+      'The recurrence of an occurrence cannot be set; change the series master.',
+    );
+  if (unsupported.length > 0) {
+    throw new GraphError(
+      400,
+      'NotSupported',
+      `The emulator changes only ${[...OCCURRENCE_WRITABLE].join(', ')} on an occurrence; got ${unsupported.join(', ')}.`,
     );
   }
+  const current = occurrenceOn(master, date);
+  const start = changes.start ?? current.start;
+  const end =
+    changes.end ??
+    (changes.start
+      ? start.plus({ milliseconds: current.end.toMillis() - current.start.toMillis() })
+      : current.end);
+  if (end < start)
+    throw new GraphError(
+      400,
+      'ErrorCalendarEndDateIsEarlierThanStartDate',
+      'The end date occurs before the start date.',
+    );
+  if (!start.equals(current.start)) checkAdjacency(master, date, start);
+  const previous = master.exceptions.get(date);
+  const exception: ExceptionRecord = {
+    ...previous,
+    changeKey: newChangeKey(),
+    lastModifiedDateTime: new Date().toISOString(),
+    start,
+    end,
+    ...(changes.subject !== undefined ? { subject: changes.subject } : {}),
+    ...(changes.showAs !== undefined ? { showAs: changes.showAs } : {}),
+    ...(changes.sensitivity !== undefined ? { sensitivity: changes.sensitivity } : {}),
+  };
+  return new Map(master.exceptions).set(date, exception);
 }
 
 function preferenceApplied(prefs: Preferences): Record<string, string> {
@@ -348,27 +495,64 @@ export function registerEventRoutes(
     };
   }
 
+  /** A master's extras: `cancelledOccurrences` only when selected, `exceptionOccurrences` only when expanded. */
+  function renderWithExtras(
+    event: StoredEvent,
+    prefs: Preferences,
+    query: QueryOptions,
+  ): Record<string, unknown> {
+    const resource = renderEvent(event, prefs, query.expandExtendedProperties);
+    if (event.recurrence && query.select?.has('cancelledOccurrences')) {
+      const masterId = encodeId(event.key, prefs.idType);
+      resource.cancelledOccurrences = [...event.cancelled].sort().map((date) => `OID.${masterId}.${date}`);
+    }
+    if (event.recurrence && query.expandExceptionOccurrences) {
+      resource.exceptionOccurrences = [...event.exceptions.keys()]
+        .sort()
+        .map((date) => renderOccurrence(event, occurrenceOn(event, date), prefs));
+    }
+    return applySelect(resource, query.select);
+  }
+
   function get(ctx: RequestContext): Reply {
     const mailbox = directory.mailbox(ctx.params.user ?? '');
     const prefs = readPreferences(ctx.headers);
     const query = parseQuery(ctx.url.searchParams, SELECTABLE, normalizeExtendedPropertyId);
-    const event = store.get(mailbox, ctx.params.id ?? '');
+    const { event, occurrenceDate } = store.resolve(mailbox, ctx.params.id ?? '');
+    const body =
+      occurrenceDate === undefined
+        ? renderWithExtras(event, prefs, query)
+        : applySelect(renderOccurrence(event, occurrenceOn(event, occurrenceDate), prefs), query.select);
     return {
       status: 200,
       headers: preferenceApplied(prefs),
-      body: {
-        '@odata.context': context(mailbox, '/$entity'),
-        ...applySelect(renderEvent(event, prefs, query.expandExtendedProperties), query.select),
-      },
+      body: { '@odata.context': context(mailbox, '/$entity'), ...body },
     };
   }
 
   function update(ctx: RequestContext): Reply {
     const mailbox = directory.mailbox(ctx.params.user ?? '');
     const prefs = readPreferences(ctx.headers);
-    const event = store.get(mailbox, ctx.params.id ?? '');
-    ifMatch(ctx, event);
+    const { event, occurrenceDate } = store.resolve(mailbox, ctx.params.id ?? '');
     const changes = readEventBody(ctx.json());
+    if (occurrenceDate !== undefined) {
+      const occurrence = occurrenceOn(event, occurrenceDate);
+      if (!etagMatches(ctx.headers['if-match'], occurrence.exception?.changeKey ?? event.changeKey))
+        throw staleChangeKey();
+      const master = store.update(mailbox, event, {
+        exceptions: withException(event, occurrenceDate, changes),
+      });
+      if (master.isOrganizer) meetings.organizerChanged(mailbox, master.key);
+      return {
+        status: 200,
+        headers: preferenceApplied(prefs),
+        body: {
+          '@odata.context': context(mailbox, '/$entity'),
+          ...renderOccurrence(master, occurrenceOn(master, occurrenceDate), prefs),
+        },
+      };
+    }
+    if (!etagMatches(ctx.headers['if-match'], event.changeKey)) throw staleChangeKey();
     const updated = store.update(mailbox, event, changes);
     if (updated.isOrganizer) meetings.organizerChanged(mailbox, updated.key);
     return {
@@ -380,11 +564,43 @@ export function registerEventRoutes(
 
   function remove(ctx: RequestContext): Reply {
     const mailbox = directory.mailbox(ctx.params.user ?? '');
-    const event = store.get(mailbox, ctx.params.id ?? '');
-    ifMatch(ctx, event);
+    const { event, occurrenceDate } = store.resolve(mailbox, ctx.params.id ?? '');
+    if (occurrenceDate !== undefined) {
+      // Cancelling one occurrence changes the master (and is notified as an update of the master).
+      const exceptions = new Map(event.exceptions);
+      exceptions.delete(occurrenceDate);
+      const master = store.update(mailbox, event, {
+        exceptions,
+        cancelled: new Set([...event.cancelled, occurrenceDate]),
+      });
+      if (master.isOrganizer) meetings.organizerChanged(mailbox, master.key);
+      return { status: 204 };
+    }
+    if (!etagMatches(ctx.headers['if-match'], event.changeKey)) throw staleChangeKey();
     store.delete(mailbox, event);
     if (event.isOrganizer) meetings.organizerRemoved(mailbox, event);
     return { status: 204 };
+  }
+
+  function instances(ctx: RequestContext): Reply {
+    const mailbox = directory.mailbox(ctx.params.user ?? '');
+    const prefs = readPreferences(ctx.headers);
+    const { from, to } = readWindow(ctx.url.searchParams);
+    const query = parseQuery(ctx.url.searchParams, SELECTABLE, normalizeExtendedPropertyId);
+    const event = store.get(mailbox, ctx.params.id ?? '');
+    const items = event.recurrence ? occurrencesBetween(event, from, to) : [];
+    const { items: pageItems, nextLink } = page(items, query, ctx.url, 10, prefs.maxPageSize);
+    return {
+      status: 200,
+      headers: preferenceApplied(prefs),
+      body: {
+        '@odata.context': context(mailbox, `('${encodeId(event.key, prefs.idType)}')/instances`),
+        value: pageItems.map((occurrence) =>
+          applySelect(renderOccurrence(event, occurrence, prefs), query.select),
+        ),
+        ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
+      },
+    };
   }
 
   /** accept / tentativelyAccept / decline: an attendee's answer on its own copy. */
@@ -424,6 +640,7 @@ export function registerEventRoutes(
       .add('POST', `${base}/{id}/accept`, respond('accepted'))
       .add('POST', `${base}/{id}/tentativelyAccept`, respond('tentativelyAccepted'))
       .add('POST', `${base}/{id}/decline`, respond('declined'))
-      .add('POST', `${base}/{id}/cancel`, cancel);
+      .add('POST', `${base}/{id}/cancel`, cancel)
+      .add('GET', `${base}/{id}/instances`, instances);
   }
 }

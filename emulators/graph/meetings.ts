@@ -1,6 +1,8 @@
 import type { Directory, DirectoryUser } from './directory';
-import type { Attendee, StoredEvent } from './event-model';
+import { newChangeKey, type Attendee, type StoredEvent } from './event-model';
 import type { EventStore } from './events';
+import { expandForView, lastOccurrenceDate, occurrencesBetween, type ExceptionRecord } from './series';
+import { DateTime } from 'luxon';
 
 export interface MeetingOptions {
   /**
@@ -88,26 +90,41 @@ export class MeetingProcessor {
     return [...rooms.values()];
   }
 
+  /**
+   * The Resource Booking Assistant's verdict with Exchange's defaults: decline a start beyond
+   * BookingWindowInDays, a series that runs past it (EnforceSchedulingHorizon), and any overlap with a
+   * busy item already in the room's calendar (ConflictPercentageAllowed and MaximumConflictInstances 0),
+   * every occurrence of a series inside the window checked.
+   */
   decide(room: DirectoryUser, event: StoredEvent, existingCopy: StoredEvent | undefined): Decision {
     const policy = room.room;
     if (!policy) return { accept: true };
-    const windowEnd = Date.now() + policy.bookingWindowInDays * 86_400_000;
-    if (event.start.toMillis() > windowEnd) return { accept: false, reason: 'bookingWindow' };
-    if (!policy.allowConflicts) {
-      const overlaps = this.store
-        .inMailbox(room)
-        .some(
-          (other) =>
-            other !== existingCopy &&
-            other.iCalUId !== event.iCalUId &&
-            !other.isCancelled &&
-            other.showAs !== 'free' &&
-            other.start < event.end &&
-            event.start < other.end,
-        );
-      if (overlaps) return { accept: false, reason: 'conflict' };
+    const now = DateTime.utc();
+    const windowEnd = now.plus({ days: policy.bookingWindowInDays });
+    if (event.start > windowEnd) return { accept: false, reason: 'bookingWindow' };
+    if (event.recurrence) {
+      const lastDate = lastOccurrenceDate(event);
+      if (lastDate === undefined || lastDate > windowEnd.toISODate())
+        return { accept: false, reason: 'bookingWindow' };
     }
-    return { accept: true };
+    if (policy.allowConflicts) return { accept: true };
+    const slots = event.recurrence
+      ? occurrencesBetween(event, now, windowEnd).map((o) => ({ start: o.start, end: o.end }))
+      : [{ start: event.start, end: event.end }];
+    const busy = this.store
+      .inMailbox(room)
+      .filter(
+        (other) =>
+          other !== existingCopy &&
+          other.iCalUId !== event.iCalUId &&
+          !other.isCancelled &&
+          other.showAs !== 'free',
+      )
+      .flatMap((other) => expandForView(other, now.minus({ days: 1 }), windowEnd.plus({ days: 1 })));
+    const conflict = slots.some((slot) =>
+      busy.some((item) => item.start < slot.end && slot.start < item.end),
+    );
+    return conflict ? { accept: false, reason: 'conflict' } : { accept: true };
   }
 
   private subjectFor(room: DirectoryUser, event: StoredEvent): string {
@@ -117,6 +134,49 @@ export class MeetingProcessor {
     if (policy.addOrganizerToSubject)
       return policy.deleteSubject ? organizerName : `${organizerName} ${event.subject}`;
     return policy.deleteSubject ? '' : event.subject;
+  }
+
+  /**
+   * The organizer's exceptions as the room's copy holds them: subjects sanitised like the master's, and a
+   * changeKey of the copy's own that changes only when that exception changes.
+   */
+  private copyExceptions(
+    room: DirectoryUser,
+    event: StoredEvent,
+    existing: StoredEvent | undefined,
+  ): Map<string, ExceptionRecord> {
+    const copies = new Map<string, ExceptionRecord>();
+    for (const [date, exception] of event.exceptions) {
+      const wanted = {
+        start: exception.start,
+        end: exception.end,
+        subject:
+          exception.subject === undefined
+            ? undefined
+            : this.subjectFor(room, { ...event, subject: exception.subject }),
+        showAs: exception.showAs,
+        sensitivity: exception.sensitivity,
+      };
+      const held = existing?.exceptions.get(date);
+      const same =
+        held !== undefined &&
+        held.start.equals(wanted.start) &&
+        held.end.equals(wanted.end) &&
+        held.subject === wanted.subject &&
+        held.showAs === wanted.showAs &&
+        held.sensitivity === wanted.sensitivity;
+      copies.set(
+        date,
+        same
+          ? held
+          : {
+              ...wanted,
+              changeKey: newChangeKey(),
+              lastModifiedDateTime: new Date().toISOString(),
+            },
+      );
+    }
+    return copies;
   }
 
   private process(organizer: DirectoryUser, event: StoredEvent): void {
@@ -150,6 +210,8 @@ export class MeetingProcessor {
         locations: event.locations,
         attendees: event.attendees,
         recurrence: event.recurrence,
+        exceptions: this.copyExceptions(room, event, existing),
+        cancelled: event.cancelled,
       };
       if (existing) {
         this.store.update(room, existing, fields);

@@ -7,6 +7,8 @@ export interface QueryOptions {
   skip: number;
   /** `$expand=singleValueExtendedProperties($filter=id eq '…')`: the normalised ids asked for. */
   expandExtendedProperties?: string[];
+  /** `$expand=exceptionOccurrences` on a series master. */
+  expandExceptionOccurrences?: boolean;
   /** `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…')`. */
   extendedPropertyFilter?: { id: string; value: string | undefined };
 }
@@ -59,19 +61,25 @@ export function parseQuery(
 
   const expand = query.get('$expand');
   if (expand !== null) {
-    const match = new RegExp(
-      `^singleValueExtendedProperties\\(\\$filter=id eq ${QUOTED}(?:\\s+or\\s+id eq ${QUOTED})*\\)$`,
-      'i',
-    ).exec(expand.trim());
-    if (!match)
-      throw badRequest(
-        `The emulator supports only $expand=singleValueExtendedProperties($filter=id eq '…'); got '${expand}'.`,
-        'NotSupported',
+    for (const item of splitTopLevel(expand)) {
+      if (/^exceptionOccurrences$/i.test(item)) {
+        options.expandExceptionOccurrences = true;
+        continue;
+      }
+      const match = new RegExp(
+        `^singleValueExtendedProperties\\(\\$filter=id eq ${QUOTED}(?:\\s+or\\s+id eq ${QUOTED})*\\)$`,
+        'i',
+      ).exec(item);
+      if (!match) {
+        throw badRequest(
+          `The emulator supports only $expand=exceptionOccurrences and singleValueExtendedProperties($filter=id eq '…'); got '${item}'.`,
+          'NotSupported',
+        );
+      }
+      options.expandExtendedProperties = [...item.matchAll(new RegExp(`id eq ${QUOTED}`, 'gi'))].map((m) =>
+        normalizeId(unquote(m[1] ?? '')),
       );
-    const ids = [...expand.matchAll(new RegExp(`id eq ${QUOTED}`, 'gi'))].map((m) =>
-      normalizeId(unquote(m[1] ?? '')),
-    );
-    options.expandExtendedProperties = ids;
+    }
   }
 
   const filter = query.get('$filter');
@@ -93,6 +101,27 @@ export function parseQuery(
   return options;
 }
 
+/** Splits `a,b(c,d),e` at the commas outside parentheses and quotes. */
+function splitTopLevel(value: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const char of value) {
+    if (char === "'") quoted = !quoted;
+    else if (!quoted && char === '(') depth += 1;
+    else if (!quoted && char === ')') depth -= 1;
+    if (char === ',' && depth === 0 && !quoted) {
+      parts.push(current.trim());
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  if (current.trim() !== '') parts.push(current.trim());
+  return parts;
+}
+
 /** Applies `$select` to a rendered resource: Graph keeps `@odata.etag` and `id` whatever is selected. */
 export function applySelect(
   resource: Record<string, unknown>,
@@ -105,7 +134,9 @@ export function applySelect(
       name === '@odata.etag' ||
       name === 'id' ||
       select.has(name) ||
-      name === 'singleValueExtendedProperties'
+      // Expanded navigation properties come back whatever $select says, as in OData.
+      name === 'singleValueExtendedProperties' ||
+      name === 'exceptionOccurrences'
     )
       out[name] = value;
   }

@@ -12,6 +12,7 @@ import { EventStore, registerEventRoutes } from './events';
 import { DEFAULT_MEETING_OPTIONS, MeetingProcessor, type MeetingOptions } from './meetings';
 import { runBatch } from './batch';
 import { CalendarView, registerCalendarViewRoutes } from './calendar-view';
+import { expandForView } from './series';
 import { EXCHANGE_LIMITS, RequestGate, faultsSchema, type ThrottleLimits } from './faults';
 import { GRAPH_JSON, Router, type Reply, type RequestContext } from './router';
 import {
@@ -108,7 +109,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     ...DEFAULT_MEETING_OPTIONS,
     ...options.meetings,
   });
-  const calendarView = new CalendarView(directory, events);
+  const calendarView = new CalendarView(directory, events, expandForView);
   const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits });
   const tenantId = options.subscriptions?.tenantId ?? randomUUID();
   const subscriptions = new SubscriptionService(directory, events, gate, {

@@ -139,6 +139,42 @@ describe('Graph emulator: subscriptions and change notifications', () => {
     assert.ok(emulator.stats().byMailbox[ROOM] !== undefined);
   });
 
+  it('notifies a change or cancellation of one occurrence as an update of the series master', async () => {
+    const master = (await client
+      .api(`/users/${ROOM}/events`)
+      .header('Prefer', 'IdType="ImmutableId"')
+      .post({
+        subject: 'Weekly',
+        start: { dateTime: '2026-12-01T09:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2026-12-01T09:30:00', timeZone: 'UTC' },
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
+          range: { type: 'numbered', startDate: '2026-12-01', numberOfOccurrences: 3 },
+        },
+      })) as { id: string };
+    await subscribe();
+    const { value: occurrences } = (await client
+      .api(`/users/${ROOM}/events/${master.id}/instances`)
+      .query({ startDateTime: '2026-12-01T00:00:00Z', endDateTime: '2026-12-31T00:00:00Z' })
+      .get()) as { value: { id: string }[] };
+    const [first, second] = occurrences;
+    assert.ok(first && second);
+    await client.api(`/users/${ROOM}/events/${first.id}`).patch({ subject: 'Weekly (special)' });
+    await client.api(`/users/${ROOM}/events/${second.id}`).delete();
+    await emulator.subscriptions.flush();
+    await waitFor('two notifications', () => receiver.items.length >= 2);
+    assert.deepEqual(
+      receiver.items.map(({ item }) => {
+        const { changeType, resourceData } = item as { changeType: string; resourceData: { id: string } };
+        return [changeType, resourceData.id];
+      }),
+      [
+        ['updated', master.id],
+        ['updated', master.id],
+      ],
+    );
+  });
+
   it('redelivers when the endpoint fails', async () => {
     await subscribe();
     receiver.failNext = 2;
