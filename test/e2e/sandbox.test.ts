@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '../helpers/wait';
+import { groupAlive } from '../helpers/process-group';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -32,15 +33,6 @@ function npmStart(env: Record<string, string>): Sandbox {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, stdout, stderr, exited };
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function portOpen(port: number): Promise<boolean> {
