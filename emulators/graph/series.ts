@@ -6,7 +6,7 @@ import { renderEvent } from './events';
 import { encodeId } from './ids';
 import type { Preferences } from './prefer';
 import { occurrenceDates } from './recurrence';
-import { ianaZone } from './time';
+import { ianaZone, localTime } from './time';
 
 /**
  * Series as Exchange keeps them: a master with a pattern, per-occurrence exceptions (moved or edited)
@@ -55,9 +55,9 @@ export function originalStart(master: StoredEvent, date: string): DateTime {
   const zone = zoneOf(master);
   const local = master.start.setZone(zone);
   const [year, month, day] = date.split('-').map(Number);
-  return DateTime.fromObject(
+  return localTime(
     { year, month, day, hour: local.hour, minute: local.minute, second: local.second },
-    { zone },
+    zone,
   ).toUTC();
 }
 

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, type DateObjectUnits } from 'luxon';
 import { findIana } from 'windows-iana';
 import { GraphError } from './errors';
 
@@ -34,6 +34,20 @@ export function requireZone(name: string): string {
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/;
 
+/**
+ * A wall-clock time in a zone as Exchange (on .NET) reads it: an hour that repeats when daylight saving ends
+ * is standard time, the later of the two; a time skipped when it begins moves forward by the gap.
+ */
+export function localTime(parts: DateObjectUnits, zone: string): DateTime {
+  const guess = DateTime.fromObject(parts, { zone });
+  // luxon's guess for a repeated hour is the earlier or the later one depending on the zone.
+  const later = [guess.plus({ hours: 1 }), guess.plus({ minutes: 30 })].find(
+    (candidate) =>
+      candidate.day === guess.day && candidate.hour === guess.hour && candidate.minute === guess.minute,
+  );
+  return later ?? guess;
+}
+
 /** The instant a dateTimeTimeZone names. A wall-clock time skipped by a DST change moves forward, as Exchange does. */
 export function toInstant(value: DateTimeTimeZone, property: string): DateTime {
   const zone = requireZone(value.timeZone);
@@ -46,7 +60,7 @@ export function toInstant(value: DateTimeTimeZone, property: string): DateTime {
     );
   }
   const [, y, mo, d, h, mi, s = '0', frac = ''] = match;
-  const local = DateTime.fromObject(
+  const local = localTime(
     {
       year: Number(y),
       month: Number(mo),
@@ -56,7 +70,7 @@ export function toInstant(value: DateTimeTimeZone, property: string): DateTime {
       second: Number(s),
       millisecond: Math.floor(Number(`0.${frac || '0'}`) * 1000),
     },
-    { zone },
+    zone,
   );
   if (!local.isValid)
     throw new GraphError(
