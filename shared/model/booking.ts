@@ -1,0 +1,97 @@
+/**
+ * The canonical booking: what one meeting / one reservation is, read from either side into one form so
+ * the sync compares like with like. Instants are UTC; `timeZone` is the IANA zone the booking lives in
+ * (used for recurrence, all-day bounds and writing back).
+ */
+
+export interface Person {
+  /** Lowercased. */
+  email: string;
+  name: string;
+}
+
+export interface Attendee extends Person {
+  required: boolean;
+}
+
+export const SENSITIVITIES = ['normal', 'personal', 'private', 'confidential'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+/** One occurrence of a series that differs from its pattern, keyed by the start the pattern gives it. */
+export type BookingException =
+  | { originalStart: Date; cancelled: true }
+  | {
+      originalStart: Date;
+      cancelled: false;
+      start: Date;
+      end: Date;
+      /** Only when it differs from the series' subject. */
+      subject?: string;
+    };
+
+export interface Booking {
+  subject: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  isAllDay: boolean;
+  /** The person responsible (Exchange: organizer; Workplace: responsible), or null when unknown. */
+  organizer: Person | null;
+  /** People only: never the organizer, never a room. */
+  attendees: Attendee[];
+  /** Room mailbox e-mails, lowercased and sorted. */
+  rooms: string[];
+  /** An RRULE (no DTSTART) evaluated from `start` in `timeZone`, or null for a single booking. */
+  recurrence: string | null;
+  /** Sorted by originalStart. */
+  exceptions: BookingException[];
+  sensitivity: Sensitivity;
+}
+
+function byEmail(a: Person, b: Person): number {
+  return a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
+}
+
+/**
+ * A booking in canonical form: e-mails lowercased and trimmed, rooms sorted and unique, attendees unique
+ * (a required entry wins over an optional one), without the organizer or rooms, exceptions sorted and
+ * without a subject equal to the series'. Every mapping returns bookings through this.
+ */
+export function canonicalBooking(booking: Booking): Booking {
+  const rooms = [...new Set(booking.rooms.map((room) => room.trim().toLowerCase()))].sort();
+  const organizer = booking.organizer
+    ? { email: booking.organizer.email.trim().toLowerCase(), name: booking.organizer.name }
+    : null;
+  const attendees = new Map<string, Attendee>();
+  for (const attendee of booking.attendees) {
+    const email = attendee.email.trim().toLowerCase();
+    if (email === organizer?.email || rooms.includes(email)) continue;
+    const known = attendees.get(email);
+    if (!known || (attendee.required && !known.required)) {
+      attendees.set(email, { email, name: attendee.name || known?.name || '', required: attendee.required });
+    }
+  }
+  const duration = booking.end.getTime() - booking.start.getTime();
+  const exceptions = booking.exceptions
+    .map((exception): BookingException => {
+      if (exception.cancelled) return { originalStart: exception.originalStart, cancelled: true };
+      const { subject, ...rest } = exception;
+      return subject === undefined || subject === booking.subject ? rest : { ...rest, subject };
+    })
+    // An exception that changes nothing roomsync syncs (say, only its body) is not an exception here.
+    .filter(
+      (exception) =>
+        exception.cancelled ||
+        exception.subject !== undefined ||
+        exception.start.getTime() !== exception.originalStart.getTime() ||
+        exception.end.getTime() !== exception.originalStart.getTime() + duration,
+    )
+    .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime());
+  return {
+    ...booking,
+    organizer,
+    attendees: [...attendees.values()].sort(byEmail),
+    rooms,
+    exceptions,
+  };
+}

@@ -1,0 +1,372 @@
+import { DateTime } from 'luxon';
+import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
+import { instantOf, localDate, parseWallClock, wallClockOf } from './local-time';
+import {
+  DAYS,
+  MAX_INTERVAL,
+  MAX_OCCURRENCES,
+  UNUSED_DATE,
+  WEEK_INDEXES,
+  parsePatternedRecurrence,
+  type DayOfWeek,
+  type PatternType,
+  type PatternedRecurrence,
+  type RecurrencePattern,
+  type WeekIndex,
+} from './patterned';
+import { formatRRule, parseRRule, type RRuleParts, type Until, type WeekdayNum } from './rrule-text';
+import { resolveTimeZone } from './time-zones';
+
+/**
+ * Graph patternedRecurrence ↔ RRULE with Outlook's semantics, which RFC 5545 can state exactly:
+ * - Outlook's "day 31" (or 29, 30) falls on the last day of a shorter month, where BYMONTHDAY=31 skips
+ *   the month: day 31 is BYMONTHDAY=-1, day 30 is BYMONTHDAY=28,29,30;BYSETPOS=-1, day 29 likewise;
+ * - firstDayOfWeek is WKST (Outlook, like RFC 5545, counts weeks of an interval > 1 from the week that
+ *   holds the start); RFC 5545's default WKST is Monday, Graph's firstDayOfWeek default is Sunday;
+ * - a start that does not fit the pattern is not an occurrence (Outlook begins at the first date after
+ *   it that fits; the `rrule` library does the same);
+ * - an endDate is a local date in recurrenceTimeZone, inclusive: UNTIL is the last second of that day,
+ *   in UTC as RFC 5545 requires when the start has a zone.
+ * A start is `{ dateTime, timeZone }` as Graph writes it, local to the series' own zone.
+ */
+
+export interface SeriesStart {
+  dateTime: string;
+  timeZone: string;
+}
+
+const INDEX_ORDINAL: Record<WeekIndex, number> = { first: 1, second: 2, third: 3, fourth: 4, last: -1 };
+
+/** Days in each month at most (leap February) and at least. */
+const MAX_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MIN_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+interface Start {
+  zone: string;
+  instant: Date;
+  date: string;
+  weekday: DayOfWeek;
+  day: number;
+  month: number;
+}
+
+function readStart(start: SeriesStart): Start {
+  const zone = resolveTimeZone(start.timeZone).zone;
+  const wall = parseWallClock(start.dateTime, 'start.dateTime');
+  const instant = instantOf(wall, zone);
+  const local = DateTime.fromJSDate(instant, { zone });
+  return {
+    zone,
+    instant,
+    date: localDate(instant, zone),
+    weekday: DAYS[local.weekday % 7] ?? 'sunday',
+    day: local.day,
+    month: local.month,
+  };
+}
+
+/** Outlook's day-of-month as BYMONTHDAY (+ BYSETPOS): the day, or the last day of a month shorter than it. */
+function monthDayParts(day: number, month?: number): Pick<RRuleParts, 'byMonthDay' | 'bySetPos'> {
+  const clamped = month === undefined ? day : Math.min(day, MAX_DAYS[month - 1] ?? 31);
+  const shortest = month === undefined ? 28 : (MIN_DAYS[month - 1] ?? 28);
+  if (clamped <= shortest) return { byMonthDay: [clamped] };
+  if (clamped === 31) return { byMonthDay: [-1] };
+  const candidates: number[] = [];
+  for (let d = shortest; d <= clamped; d += 1) candidates.push(d);
+  return { byMonthDay: candidates, bySetPos: [-1] };
+}
+
+function relativeParts(days: DayOfWeek[], index: WeekIndex): Pick<RRuleParts, 'byDay' | 'bySetPos'> {
+  const ordinal = INDEX_ORDINAL[index];
+  const [only] = days;
+  // One day reads best, and is understood most widely, as `-1FR`; several need BYSETPOS.
+  if (days.length === 1 && only) return { byDay: [{ ordinal, day: only }] };
+  return { byDay: days.map((day) => ({ day })), bySetPos: [ordinal] };
+}
+
+function endOfDayUtc(date: string, zone: string): Date {
+  return instantOf(
+    { ...parseWallClock(`${date}T23:59:59`, 'recurrence.range.endDate'), millisecond: 0 },
+    zone,
+  );
+}
+
+/** Graph's patternedRecurrence as an RRULE evaluated from `start`. */
+export function toRRule(recurrence: unknown, start: SeriesStart): string {
+  const first = readStart(start);
+  const { pattern, range } = parsePatternedRecurrence(recurrence, start.timeZone);
+  if (range.startDate !== first.date) {
+    throw new InvalidBookingInput(
+      'recurrence.range.startDate',
+      `${range.startDate} must be the date the series starts in its zone (${first.date})`,
+    );
+  }
+  const parts: RRuleParts = { freq: 'DAILY', interval: pattern.interval };
+  switch (pattern.type) {
+    case 'daily':
+      break;
+    case 'weekly':
+      Object.assign(parts, {
+        freq: 'WEEKLY',
+        byDay: pattern.daysOfWeek.map((day) => ({ day })),
+        // Only an interval > 1 depends on where weeks begin.
+        ...(pattern.interval > 1 ? { wkst: pattern.firstDayOfWeek } : {}),
+      });
+      break;
+    case 'absoluteMonthly':
+      Object.assign(parts, { freq: 'MONTHLY', ...monthDayParts(pattern.dayOfMonth) });
+      break;
+    case 'relativeMonthly':
+      Object.assign(parts, { freq: 'MONTHLY', ...relativeParts(pattern.daysOfWeek, pattern.index) });
+      break;
+    case 'absoluteYearly':
+      Object.assign(parts, {
+        freq: 'YEARLY',
+        byMonth: [pattern.month],
+        ...monthDayParts(pattern.dayOfMonth, pattern.month),
+      });
+      break;
+    case 'relativeYearly':
+      Object.assign(parts, {
+        freq: 'YEARLY',
+        byMonth: [pattern.month],
+        ...relativeParts(pattern.daysOfWeek, pattern.index),
+      });
+      break;
+  }
+  if (range.type === 'numbered') parts.count = range.numberOfOccurrences;
+  if (range.type === 'endDate') {
+    const zone = resolveTimeZone(range.recurrenceTimeZone).zone;
+    parts.until = { kind: 'utc', instant: endOfDayUtc(range.endDate, zone) };
+  }
+  return formatRRule(parts);
+}
+
+function unsupported(part: string, message: string): never {
+  throw new UnsupportedRecurrence(part, message);
+}
+
+function indexOf(ordinal: number | undefined, part: string): WeekIndex {
+  const index = WEEK_INDEXES.find((i) => INDEX_ORDINAL[i] === ordinal);
+  if (!index) {
+    unsupported(
+      part,
+      `Exchange can pick the first to fourth or the last day of a month, not position ${String(ordinal)}`,
+    );
+  }
+  return index;
+}
+
+/** BYDAY (+ BYSETPOS) of a monthly or yearly rule as Outlook's days and index. */
+function relativeFrom(
+  byDay: WeekdayNum[],
+  bySetPos: number[] | undefined,
+): { days: DayOfWeek[]; index: WeekIndex } {
+  const days = DAYS.filter((day) => byDay.some((d) => d.day === day));
+  const ordinals = new Set(byDay.map((d) => d.ordinal));
+  if (bySetPos) {
+    if (ordinals.size !== 1 || !ordinals.has(undefined)) {
+      unsupported('BYDAY', 'with BYSETPOS, the days must have no ordinal');
+    }
+    if (bySetPos.length !== 1) unsupported('BYSETPOS', 'Exchange picks one position a month');
+    return { days, index: indexOf(bySetPos[0], 'BYSETPOS') };
+  }
+  const [only] = byDay;
+  if (byDay.length !== 1 || only?.ordinal === undefined) {
+    unsupported(
+      'BYDAY',
+      'Exchange repeats on one day of the month: use one ordinal day (2TU, -1FR) or BYSETPOS',
+    );
+  }
+  return { days, index: indexOf(only.ordinal, 'BYDAY') };
+}
+
+/** BYMONTHDAY (+ BYSETPOS) as Outlook's dayOfMonth, refusing RFC 5545's "skip the short months". */
+function dayOfMonthFrom(byMonthDay: number[], bySetPos: number[] | undefined, month?: number): number {
+  const sorted = [...byMonthDay].sort((a, b) => a - b);
+  const shortest = month === undefined ? 28 : (MIN_DAYS[month - 1] ?? 28);
+  const [only] = sorted;
+  if (!bySetPos && sorted.length === 1 && only !== undefined) {
+    if (only === -1) return 31;
+    if (only >= 1 && only <= shortest) return only;
+    if (only > shortest) {
+      unsupported(
+        'BYMONTHDAY',
+        `BYMONTHDAY=${String(only)} skips the months that have no day ${String(only)}; Exchange moves them to the last day of the month instead (write BYMONTHDAY=${monthDayParts(only, month).byMonthDay?.join(',') ?? ''}${only === 31 ? '' : ';BYSETPOS=-1'} for that)`,
+      );
+    }
+  }
+  // "The last of days shortest..d": Outlook's day d with short months falling on their last day.
+  const last = sorted.at(-1) ?? 0;
+  const run = sorted.every((d, i) => d === shortest + i);
+  if (bySetPos?.length === 1 && bySetPos[0] === -1 && run && sorted[0] === shortest && last <= 31)
+    return last;
+  return unsupported(
+    'BYMONTHDAY',
+    `Exchange repeats on one day of the month; got BYMONTHDAY=${byMonthDay.join(',')}`,
+  );
+}
+
+function only(parts: RRuleParts, allowed: (keyof RRuleParts)[], freq: string): void {
+  for (const key of ['byDay', 'byMonthDay', 'byMonth', 'bySetPos'] as const) {
+    if (parts[key] !== undefined && !allowed.includes(key)) {
+      unsupported(
+        key.replace(/^by/, 'BY').toUpperCase(),
+        `Exchange has no ${freq} pattern with ${key.replace(/^by/, 'BY').toUpperCase()}`,
+      );
+    }
+  }
+}
+
+function endDateFrom(until: Until, start: Start): string {
+  let local: DateTime;
+  switch (until.kind) {
+    case 'date':
+      return until.date;
+    case 'utc':
+      local = DateTime.fromJSDate(until.instant, { zone: start.zone });
+      break;
+    case 'floating':
+      local = DateTime.fromJSDate(instantOf(parseWallClock(until.text, 'recurrence'), start.zone), {
+        zone: start.zone,
+      });
+      break;
+  }
+  // An UNTIL earlier in the day than the series' time ends the series the day before.
+  const startLocal = DateTime.fromJSDate(start.instant, { zone: start.zone });
+  const timeOfDay = (d: DateTime): number => d.hour * 3600 + d.minute * 60 + d.second;
+  const date = timeOfDay(local) < timeOfDay(startLocal) ? local.minus({ days: 1 }) : local;
+  return date.toFormat('yyyy-MM-dd');
+}
+
+/** An RRULE evaluated from `start` as Graph's patternedRecurrence; UnsupportedRecurrence names what Exchange lacks. */
+export function fromRRule(rrule: string, start: SeriesStart): PatternedRecurrence {
+  const parts = parseRRule(rrule);
+  const first = readStart(start);
+  const base: RecurrencePattern = {
+    type: 'daily',
+    interval: parts.interval,
+    month: 0,
+    dayOfMonth: 0,
+    daysOfWeek: [],
+    firstDayOfWeek: 'sunday',
+    index: 'first',
+  };
+  let pattern: RecurrencePattern;
+  switch (parts.freq) {
+    case 'DAILY':
+      only(parts, ['byDay'], 'daily');
+      if (parts.byDay) {
+        // "Every weekday" is daily in iCalendar and weekly in Exchange.
+        if (parts.interval !== 1)
+          unsupported('BYDAY', 'Exchange has no daily pattern every N days on given weekdays');
+        if (parts.byDay.some((d) => d.ordinal !== undefined))
+          unsupported('BYDAY', 'a daily rule takes no ordinal days');
+        pattern = {
+          ...base,
+          type: 'weekly',
+          daysOfWeek: DAYS.filter((day) => parts.byDay?.some((d) => d.day === day)),
+        };
+      } else pattern = base;
+      break;
+    case 'WEEKLY': {
+      only(parts, ['byDay'], 'weekly');
+      if (parts.byDay?.some((d) => d.ordinal !== undefined))
+        unsupported('BYDAY', 'a weekly rule takes no ordinal days');
+      const days = parts.byDay
+        ? DAYS.filter((day) => parts.byDay?.some((d) => d.day === day))
+        : [first.weekday];
+      pattern = {
+        ...base,
+        type: 'weekly',
+        daysOfWeek: days,
+        // RFC 5545's weeks start on Monday unless WKST says otherwise; Graph's default is Sunday, which
+        // only matters (and is only written) for an interval > 1.
+        firstDayOfWeek: parts.wkst ?? (parts.interval > 1 ? 'monday' : 'sunday'),
+      };
+      break;
+    }
+    case 'MONTHLY':
+      only(parts, ['byDay', 'byMonthDay', 'bySetPos'], 'monthly');
+      pattern = monthlyOrYearly(parts, base, first, undefined);
+      break;
+    case 'YEARLY': {
+      only(parts, ['byDay', 'byMonthDay', 'bySetPos', 'byMonth'], 'yearly');
+      if (parts.byMonth && parts.byMonth.length !== 1)
+        unsupported('BYMONTH', 'Exchange repeats yearly in one month');
+      if (!parts.byMonth && parts.byDay) unsupported('BYDAY', 'a yearly rule on weekdays needs BYMONTH');
+      const month = parts.byMonth?.[0] ?? first.month;
+      pattern = { ...monthlyOrYearly(parts, base, first, month), month };
+      break;
+    }
+  }
+  const limit = MAX_INTERVAL[pattern.type];
+  if (pattern.interval > limit)
+    unsupported('INTERVAL', `Exchange allows an interval of at most ${String(limit)} for ${pattern.type}`);
+  if (parts.count !== undefined && parts.count > MAX_OCCURRENCES) {
+    unsupported('COUNT', `Exchange allows at most ${String(MAX_OCCURRENCES)} occurrences`);
+  }
+  const range = {
+    type: 'noEnd' as const,
+    startDate: first.date,
+    endDate: UNUSED_DATE,
+    recurrenceTimeZone: start.timeZone,
+    numberOfOccurrences: 0,
+  };
+  if (parts.count !== undefined)
+    return { pattern, range: { ...range, type: 'numbered', numberOfOccurrences: parts.count } };
+  if (parts.until) {
+    const endDate = endDateFrom(parts.until, first);
+    if (endDate < first.date)
+      throw new InvalidBookingInput('recurrence', `UNTIL ends the series before its start (${first.date})`);
+    return { pattern, range: { ...range, type: 'endDate', endDate } };
+  }
+  return { pattern, range };
+}
+
+function monthlyOrYearly(
+  parts: RRuleParts,
+  base: RecurrencePattern,
+  first: Start,
+  month: number | undefined,
+): RecurrencePattern {
+  const yearly = month !== undefined;
+  const type = (relative: boolean): PatternType =>
+    relative
+      ? yearly
+        ? 'relativeYearly'
+        : 'relativeMonthly'
+      : yearly
+        ? 'absoluteYearly'
+        : 'absoluteMonthly';
+  if (parts.byDay && parts.byMonthDay)
+    unsupported('BYMONTHDAY', 'Exchange cannot combine a day of the month with weekdays');
+  if (parts.byDay) {
+    const { days, index } = relativeFrom(parts.byDay, parts.bySetPos);
+    return { ...base, type: type(true), daysOfWeek: days, index };
+  }
+  if (parts.byMonthDay)
+    return {
+      ...base,
+      type: type(false),
+      dayOfMonth: dayOfMonthFrom(parts.byMonthDay, parts.bySetPos, month),
+    };
+  if (parts.bySetPos) unsupported('BYSETPOS', 'BYSETPOS needs BYDAY or BYMONTHDAY');
+  // No BY part: the start's day of the month, which RFC 5545 skips in shorter months.
+  return { ...base, type: type(false), dayOfMonth: dayOfMonthFrom([first.day], undefined, month) };
+}
+
+/** An RRULE in the canonical spelling toRRule writes (`BYDAY=-1FR`, not `BYDAY=FR;BYSETPOS=-1`). */
+export function canonicalRRule(rrule: string, start: SeriesStart): string {
+  return toRRule(fromRRule(rrule, start), start);
+}
+
+/** The same wall-clock start, as a series start for the converters. */
+export function seriesStartOf(instant: Date, zone: string): SeriesStart {
+  const wall = wallClockOf(instant, zone);
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return {
+    dateTime: `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`,
+    timeZone: zone,
+  };
+}

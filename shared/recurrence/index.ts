@@ -1,0 +1,20 @@
+/** Recurrence and time zones for the pure core: patternedRecurrence ↔ RRULE, expansion, zone names. */
+export { toRRule, fromRRule, canonicalRRule, seriesStartOf, type SeriesStart } from './convert';
+export { expand, type Occurrence } from './expand';
+export {
+  windowsToIana,
+  ianaToWindows,
+  resolveTimeZone,
+  graphZoneName,
+  type ResolvedZone,
+} from './time-zones';
+export {
+  parsePatternedRecurrence,
+  type PatternedRecurrence,
+  type RecurrencePattern,
+  type RecurrenceRange,
+  type DayOfWeek,
+  type WeekIndex,
+  type PatternType,
+  type RangeType,
+} from './patterned';

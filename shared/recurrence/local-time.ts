@@ -1,0 +1,106 @@
+import { DateTime, IANAZone } from 'luxon';
+import { InvalidBookingInput } from '../model/errors';
+
+/**
+ * Wall-clock times (no offset, as Graph's dateTimeTimeZone and Workplace's start/end carry them) to and
+ * from instants in an IANA zone. Exchange runs on .NET, which reads an ambiguous wall-clock time (the hour
+ * repeated when daylight saving ends) as standard time, and a time skipped when it begins as the same
+ * distance past the change (02:30 becomes 03:30); luxon's own guess differs from zone to zone, so the
+ * choice is made here explicitly.
+ */
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+/** Reads `2026-03-30T09:00:00` or Graph's `2026-03-30T09:00:00.0000000`; `path` names the field on error. */
+export function parseWallClock(value: unknown, path: string): WallClock {
+  const match = typeof value === 'string' ? WALL_CLOCK.exec(value.trim()) : null;
+  if (!match) {
+    throw new InvalidBookingInput(
+      path,
+      `expected a date and time like 2026-03-30T09:00:00, got ${JSON.stringify(value)}`,
+    );
+  }
+  const [, y, mo, d, h, mi, s = '0', fraction = ''] = match;
+  const wall = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: Number(h),
+    minute: Number(mi),
+    second: Number(s),
+    // Graph writes 7 fractional digits; milliseconds are all an instant here keeps.
+    millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
+  };
+  if (!DateTime.fromObject(wall, { zone: 'UTC' }).isValid) {
+    throw new InvalidBookingInput(path, `${JSON.stringify(value)} is not a valid date and time`);
+  }
+  return wall;
+}
+
+/** The instant a wall-clock time names in `zone` (standard time when ambiguous, forward when skipped). */
+export function instantOf(wall: WallClock, zone: string): Date {
+  const asUtc = Date.UTC(
+    wall.year,
+    wall.month - 1,
+    wall.day,
+    wall.hour,
+    wall.minute,
+    wall.second,
+    wall.millisecond,
+  );
+  const iana = IANAZone.create(zone);
+  if (!iana.isValid) return new Date(asUtc);
+  const day = 86_400_000;
+  // The offsets in force a day either side cover every transition a wall-clock time can fall in.
+  const offsets = [...new Set([iana.offset(asUtc - day), iana.offset(asUtc + day)])];
+  const valid = offsets
+    .map((offset) => asUtc - offset * 60_000)
+    .filter((instant) => asUtc - iana.offset(instant) * 60_000 === instant);
+  if (valid.length > 0) return new Date(Math.max(...valid));
+  // Skipped: read with the offset from before the change, which lands past it.
+  return new Date(asUtc - iana.offset(asUtc - day) * 60_000);
+}
+
+export function wallClockOf(instant: Date, zone: string): WallClock {
+  const local = DateTime.fromJSDate(instant, { zone });
+  return {
+    year: local.year,
+    month: local.month,
+    day: local.day,
+    hour: local.hour,
+    minute: local.minute,
+    second: local.second,
+    millisecond: local.millisecond,
+  };
+}
+
+/** `2026-03-30T09:00:00` (Workplace's form), local to `zone`. */
+export function formatWallClock(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** `2026-03-30T09:00:00.0000000` (Graph's form), local to `zone`. */
+export function formatGraphDateTime(instant: Date, zone: string): string {
+  return `${DateTime.fromJSDate(instant, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS")}0000`;
+}
+
+/** The local date (`YYYY-MM-DD`) of an instant in `zone`. */
+export function localDate(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd');
+}
+
+/** Whether an instant is local midnight in `zone` (all-day bounds). */
+export function isLocalMidnight(instant: Date, zone: string): boolean {
+  const local = DateTime.fromJSDate(instant, { zone });
+  return local.hour === 0 && local.minute === 0 && local.second === 0 && local.millisecond === 0;
+}
