@@ -1,0 +1,14 @@
+/**
+ * Single-value extended properties roomsync writes on the events it creates (design §4). One GUID for the
+ * service, one name per property; always this exact id string, because Graph matches names case-sensitively.
+ */
+const NAMESPACE = '{2B6A4C3E-8F0D-4C1B-9E27-5A1D7C9B3F60}';
+
+/** The Workplace reservation id, so that a lost link can be rebuilt from Exchange alone. */
+export const RESERVATION_ID_PROPERTY = `String ${NAMESPACE} Name RoomsyncReservationId`;
+
+/**
+ * The responsible person's e-mail on an event whose organizer is a room (Workplace-made bookings are
+ * created in the room's calendar, so Exchange's organizer is the room, not the person).
+ */
+export const RESPONSIBLE_PROPERTY = `String ${NAMESPACE} Name RoomsyncResponsible`;

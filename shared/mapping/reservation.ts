@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { canonicalBooking, type Booking, type BookingException } from '../model/booking';
+import { InvalidBookingInput } from '../model/errors';
+import { canonicalRRule, seriesStartOf } from '../recurrence/convert';
+import { formatWallClock, instantOf, isLocalMidnight, parseWallClock } from '../recurrence/local-time';
+import { resolveTimeZone } from '../recurrence/time-zones';
+import { alignSeriesStart } from './series-start';
+import { ignoreWarnings, type WarningSink } from './warnings';
+
+/**
+ * Workplace reservations (../shared/workplace-api.md) ↔ Booking. Workplace writes local wall-clock times
+ * in an IANA zone, rooms as reservation lines with Workplace room ids, and the organizer as `responsible`.
+ */
+
+/** Workplace room ids ↔ room mailbox e-mails, from the registered rooms. */
+export interface RoomDirectory {
+  roomEmail(workplaceRoomId: string): string | undefined;
+  workplaceRoomId(roomEmail: string): string | undefined;
+}
+
+const person = z.object({ email: z.string().min(1), name: z.string().nullish() });
+
+const exceptionSchema = z.object({
+  originalStart: z.string(),
+  cancelled: z.boolean().nullish(),
+  start: z.string().nullish(),
+  end: z.string().nullish(),
+  subject: z.string().nullish(),
+});
+
+const reservationSchema = z.object({
+  subject: z.string().nullish(),
+  start: z.string(),
+  end: z.string(),
+  timeZone: z.string(),
+  responsible: person.nullish(),
+  participants: z.array(person.extend({ required: z.boolean().nullish() })).nullish(),
+  lines: z.array(
+    z.object({ roomId: z.string().min(1), status: z.enum(['confirmed', 'declined', 'pending']).nullish() }),
+  ),
+  recurrence: z.object({ rrule: z.string() }).nullish(),
+  exceptions: z.array(exceptionSchema).nullish(),
+});
+
+export interface ReservationReadOptions {
+  onWarning?: WarningSink;
+}
+
+function parseReservation(input: unknown): z.infer<typeof reservationSchema> {
+  if (input === null || typeof input !== 'object')
+    throw new InvalidBookingInput('reservation', 'expected a reservation object');
+  for (const field of ['start', 'end', 'timeZone', 'lines'] as const) {
+    if ((input as Record<string, unknown>)[field] == null) throw new InvalidBookingInput(field, 'required');
+  }
+  const result = reservationSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new InvalidBookingInput(
+    (issue?.path ?? []).map(String).join('.') || 'reservation',
+    issue?.message ?? 'invalid reservation',
+  );
+}
+
+export function bookingFromReservation(
+  input: unknown,
+  rooms: RoomDirectory,
+  options: ReservationReadOptions = {},
+): Booking {
+  const r = parseReservation(input);
+  const warn = options.onWarning ?? ignoreWarnings;
+  const { zone, known } = resolveTimeZone(r.timeZone);
+  if (!known)
+    warn({
+      code: 'unknownTimeZone',
+      path: 'timeZone',
+      message: `unknown time zone ${JSON.stringify(r.timeZone)}; read as UTC`,
+    });
+  const at = (value: string, path: string): Date => instantOf(parseWallClock(value, path), zone);
+  const start = at(r.start, 'start');
+  const end = at(r.end, 'end');
+  if (end < start) throw new InvalidBookingInput('end', 'the end is before the start');
+  const bookedRooms = r.lines.flatMap((line, i) => {
+    if (line.status === 'declined') return [];
+    const email = rooms.roomEmail(line.roomId);
+    if (!email)
+      throw new InvalidBookingInput(
+        `lines.${String(i)}.roomId`,
+        `${JSON.stringify(line.roomId)} is not a registered room`,
+      );
+    return [email];
+  });
+  const recurrence = r.recurrence ? canonicalRRule(r.recurrence.rrule, seriesStartOf(start, zone)) : null;
+  const exceptions = (r.exceptions ?? []).map((e, i): BookingException => {
+    const path = `exceptions.${String(i)}`;
+    const originalStart = at(e.originalStart, `${path}.originalStart`);
+    if (e.cancelled) return { originalStart, cancelled: true };
+    if (!e.start || !e.end)
+      throw new InvalidBookingInput(
+        `${path}.${e.start ? 'end' : 'start'}`,
+        'required unless the occurrence is cancelled',
+      );
+    return {
+      originalStart,
+      cancelled: false,
+      start: at(e.start, `${path}.start`),
+      end: at(e.end, `${path}.end`),
+      ...(e.subject != null ? { subject: e.subject } : {}),
+    };
+  });
+  const booking: Booking = {
+    subject: r.subject ?? '',
+    start,
+    end,
+    timeZone: zone,
+    // Workplace has no all-day flag: whole local days from midnight to midnight are all-day.
+    isAllDay: end > start && isLocalMidnight(start, zone) && isLocalMidnight(end, zone),
+    organizer: r.responsible ? { email: r.responsible.email, name: r.responsible.name ?? '' } : null,
+    attendees: (r.participants ?? []).map((p) => ({
+      email: p.email,
+      name: p.name ?? '',
+      required: p.required ?? true,
+    })),
+    rooms: bookedRooms,
+    recurrence,
+    exceptions,
+    sensitivity: 'normal',
+  };
+  return canonicalBooking({ ...alignSeriesStart(booking, zone), exceptions });
+}
+
+export interface ReservationBody {
+  subject: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  responsible: { email: string; name: string } | null;
+  participants: { email: string; name: string; required: boolean }[];
+  lines: { roomId: string; status: 'confirmed' }[];
+  recurrence: { rrule: string } | null;
+  exceptions: (
+    | { originalStart: string; cancelled: true }
+    | { originalStart: string; start: string; end: string; subject?: string }
+  )[];
+}
+
+/** The reservation body (for POST or PUT) that holds the booking. */
+export function reservationFromBooking(booking: Booking, rooms: RoomDirectory): ReservationBody {
+  const b = canonicalBooking(booking);
+  const zone = resolveTimeZone(b.timeZone).zone;
+  const wall = (instant: Date): string => formatWallClock(instant, zone);
+  return {
+    subject: b.subject,
+    start: wall(b.start),
+    end: wall(b.end),
+    timeZone: zone,
+    responsible: b.organizer ? { email: b.organizer.email, name: b.organizer.name } : null,
+    participants: b.attendees.map((a) => ({ email: a.email, name: a.name, required: a.required })),
+    lines: b.rooms.map((email, i) => {
+      const roomId = rooms.workplaceRoomId(email);
+      if (!roomId) throw new InvalidBookingInput(`rooms.${String(i)}`, `${email} has no Workplace room`);
+      return { roomId, status: 'confirmed' as const };
+    }),
+    recurrence: b.recurrence ? { rrule: b.recurrence } : null,
+    exceptions: b.exceptions.map((e) =>
+      e.cancelled
+        ? { originalStart: wall(e.originalStart), cancelled: true as const }
+        : {
+            originalStart: wall(e.originalStart),
+            start: wall(e.start),
+            end: wall(e.end),
+            ...(e.subject !== undefined ? { subject: e.subject } : {}),
+          },
+    ),
+  };
+}
