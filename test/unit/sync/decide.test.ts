@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { fingerprint, type Booking } from '../../../shared/model';
+import {
+  decide,
+  type Action,
+  type ExchangeState,
+  type LinkState,
+  type Side,
+  type WorkplaceState,
+} from '../../../shared/sync/decide';
+import { makeBooking } from '../../factories/booking';
+
+const A = makeBooking();
+const B = makeBooking({ subject: 'Renamed' });
+const C = makeBooking({ attendees: [] });
+const shorter = makeBooking({ end: new Date('2026-03-30T07:30:00Z') });
+
+const E = (booking: Booking): ExchangeState => ({ kind: 'present', booking, changeKey: 'ck' });
+const W = (booking: Booking): WorkplaceState => ({ kind: 'present', booking, version: 3 });
+const gone = { kind: 'absent' } as const;
+const link = (origin: Side, e: Booking | null, w: Booking | null): LinkState => ({
+  origin,
+  exchange: e ? { fingerprint: fingerprint(e) } : null,
+  workplace: w ? { fingerprint: fingerprint(w) } : null,
+});
+const kinds = (actions: Action[]): string[] => actions.map((a) => a.kind);
+
+describe('decide: the table', () => {
+  const rows: [string, ExchangeState, WorkplaceState, LinkState | null, string[]][] = [
+    ['nothing anywhere', gone, gone, null, []],
+    ['new in Exchange', E(A), gone, null, ['createReservation']],
+    ['new in Workplace', gone, W(A), null, ['createEvent']],
+    ['both gone', gone, gone, link('exchange', A, A), ['forgetLink']],
+    ['unchanged both sides (the echo of our own write)', E(A), W(A), link('exchange', A, A), []],
+    ['Exchange changed', E(B), W(A), link('exchange', A, A), ['updateReservation']],
+    [
+      'a delegate changed a Workplace-made booking in Exchange',
+      E(B),
+      W(A),
+      link('workplace', A, A),
+      ['updateReservation'],
+    ],
+    ['Workplace changed its own booking', E(A), W(B), link('workplace', A, A), ['updateEvent']],
+    [
+      'Workplace changed an Outlook-made booking: refused',
+      E(A),
+      W(B),
+      link('exchange', A, A),
+      ['updateReservation', 'recordConflict'],
+    ],
+    [
+      'Workplace shortened an Outlook-made booking',
+      E(A),
+      W(shorter),
+      link('exchange', A, A),
+      ['updateEvent'],
+    ],
+    [
+      'both changed, Exchange owns',
+      E(B),
+      W(C),
+      link('exchange', A, A),
+      ['updateReservation', 'recordConflict'],
+    ],
+    ['both changed, Workplace owns', E(B), W(C), link('workplace', A, A), ['updateEvent', 'recordConflict']],
+    ['both changed the same way', E(B), W(B), link('exchange', A, A), []],
+    ['deleted in Exchange', gone, W(A), link('exchange', A, A), ['cancelReservation', 'forgetLink']],
+    [
+      'deleted in Exchange while its owner Workplace changed it',
+      gone,
+      W(B),
+      link('workplace', A, A),
+      ['createEvent'],
+    ],
+    [
+      'cancelled in Workplace, Workplace owns',
+      E(A),
+      gone,
+      link('workplace', A, A),
+      ['deleteEvent', 'forgetLink'],
+    ],
+    [
+      'cancelled in Workplace, Outlook owns: the rooms decline',
+      E(A),
+      gone,
+      link('exchange', A, A),
+      ['declineEvent', 'forgetLink'],
+    ],
+    [
+      'changed in Exchange, cancelled in Workplace (Outlook owns)',
+      E(B),
+      gone,
+      link('exchange', A, A),
+      ['declineEvent', 'forgetLink'],
+    ],
+    ['link lost: both present and equal', E(A), W(A), null, []],
+    ['link lost: both present, different', E(A), W(B), null, ['updateReservation', 'recordConflict']],
+  ];
+  for (const [name, exchange, workplace, known, expected] of rows) {
+    it(name, () => {
+      assert.deepEqual(kinds(decide(exchange, workplace, known).actions), expected);
+    });
+  }
+
+  it('names the row that decided', () => {
+    assert.equal(decide(E(B), W(A), link('exchange', A, A)).rule, 'exchange:changed/workplace:unchanged');
+    assert.equal(decide(gone, W(A), link('exchange', A, A)).rule, 'exchange:deleted/workplace:unchanged');
+  });
+});
+
+interface World {
+  exchange: ExchangeState;
+  workplace: WorkplaceState;
+  link: LinkState | null;
+}
+
+/** What apply does to the two sides and the link, reduced to the states decide reads. */
+function applyPlan(world: World, actions: Action[]): World {
+  let { exchange, workplace, link: known } = world;
+  let forget = false;
+  for (const action of actions) {
+    switch (action.kind) {
+      case 'createReservation':
+      case 'updateReservation':
+        workplace = {
+          kind: 'present',
+          booking: action.booking,
+          version: (workplace.kind === 'present' ? workplace.version : 0) + 1,
+        };
+        break;
+      case 'cancelReservation':
+        workplace = { kind: 'absent' };
+        break;
+      case 'createEvent':
+      case 'updateEvent':
+        exchange = { kind: 'present', booking: action.booking, changeKey: 'ck2' };
+        break;
+      case 'deleteEvent':
+      case 'declineEvent':
+        // Room-centric: a declined room copy leaves the room's calendar.
+        exchange = { kind: 'absent' };
+        break;
+      case 'forgetLink':
+        forget = true;
+        break;
+      case 'recordConflict':
+        break;
+    }
+  }
+  const origin: Side = known?.origin ?? (world.exchange.kind === 'present' ? 'exchange' : 'workplace');
+  known = forget
+    ? null
+    : {
+        origin,
+        exchange: exchange.kind === 'present' ? { fingerprint: fingerprint(exchange.booking) } : null,
+        workplace: workplace.kind === 'present' ? { fingerprint: fingerprint(workplace.booking) } : null,
+      };
+  return { exchange, workplace, link: known };
+}
+
+const booking = fc.constantFrom(A, B, C, shorter);
+const exchangeState = fc.oneof(fc.constant<ExchangeState>(gone), booking.map(E));
+const workplaceState = fc.oneof(fc.constant<WorkplaceState>(gone), booking.map(W));
+const linkState = fc.option(
+  fc.record({
+    origin: fc.constantFrom<Side>('exchange', 'workplace'),
+    exchange: fc.option(
+      booking.map((b) => ({ fingerprint: fingerprint(b) })),
+      { nil: null },
+    ),
+    workplace: fc.option(
+      booking.map((b) => ({ fingerprint: fingerprint(b) })),
+      { nil: null },
+    ),
+  }),
+  { nil: null },
+);
+
+describe('decide: convergence', () => {
+  it('after one plan is applied, both sides agree and a second run writes nothing (property)', () => {
+    fc.assert(
+      fc.property(exchangeState, workplaceState, linkState, (exchange, workplace, known) => {
+        const after = applyPlan(
+          { exchange, workplace, link: known },
+          decide(exchange, workplace, known).actions,
+        );
+        const again = decide(after.exchange, after.workplace, after.link);
+        assert.deepEqual(kinds(again.actions), [], `then ${again.rule}`);
+        if (after.exchange.kind === 'present' && after.workplace.kind === 'present') {
+          assert.equal(fingerprint(after.exchange.booking), fingerprint(after.workplace.booking));
+        } else {
+          assert.equal(
+            after.exchange.kind === 'present',
+            after.workplace.kind === 'present',
+            'one side still holds it',
+          );
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
