@@ -1,0 +1,29 @@
+import type { JsonTable } from './table';
+
+/** Where a room's calendarView delta sweep stands: its deltaLink and the window frozen in it. */
+export interface DeltaStateRecord {
+  room: string;
+  deltaLink: string;
+  windowStart: string;
+  windowEnd: string;
+  updatedAt: string;
+}
+
+const PARTITION = 'delta';
+
+export class DeltaStateRepository {
+  constructor(private readonly table: JsonTable<DeltaStateRecord>) {}
+
+  async get(room: string): Promise<DeltaStateRecord | undefined> {
+    return (await this.table.get(PARTITION, room.toLowerCase()))?.value;
+  }
+
+  async save(state: DeltaStateRecord): Promise<void> {
+    await this.table.put(PARTITION, state.room.toLowerCase(), { ...state, room: state.room.toLowerCase() });
+  }
+
+  /** Forget a room's token (expired: 410), so the next sweep starts a full round. */
+  async clear(room: string): Promise<void> {
+    await this.table.delete(PARTITION, room.toLowerCase());
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Side } from '../sync/decide';
+import { ConcurrentUpdate, type JsonTable, type Versioned } from './table';
+
+/** One booking known on both sides (design §4). */
+export interface LinkRecord {
+  id: string;
+  origin: Side;
+  /** For Workplace-made bookings: the room whose calendar holds the event (its organizer). */
+  organizerRoom: string | null;
+  reservationId: string | null;
+  iCalUId: string | null;
+  /** Each room's copy of the event, with the changeKey last written or read. */
+  copies: { room: string; eventId: string; changeKey: string | null }[];
+  /** Fingerprints of the Booking each side last agreed on, and Workplace's version then. */
+  exchangeFingerprint: string | null;
+  workplaceFingerprint: string | null;
+  workplaceVersion: number | null;
+  updatedAt: string;
+}
+
+export type IndexKind = 'event' | 'iCalUId' | 'reservation';
+
+interface IndexRow {
+  linkId: string;
+}
+
+const LINK = 'link';
+
+function indexPartition(kind: IndexKind): string {
+  return `by-${kind}`;
+}
+
+function eventIndexKey(room: string, eventId: string): string {
+  return `${room.toLowerCase()} ${eventId}`;
+}
+
+/**
+ * Links and their lookups. A lookup by (room, eventId), by iCalUId or by reservation id is one point read
+ * of an index row, then one of the link. Index rows are written before the link points at them and are
+ * idempotent, so a crash between the writes leaves at worst an index row that names a link to re-read.
+ */
+export class LinkRepository {
+  constructor(
+    private readonly links: JsonTable<LinkRecord>,
+    private readonly index: JsonTable<IndexRow>,
+  ) {}
+
+  static newId(): string {
+    return randomUUID();
+  }
+
+  get(id: string): Promise<Versioned<LinkRecord> | undefined> {
+    return this.links.get(LINK, id);
+  }
+
+  private async via(kind: IndexKind, key: string): Promise<Versioned<LinkRecord> | undefined> {
+    const row = await this.index.get(indexPartition(kind), key);
+    return row ? this.get(row.value.linkId) : undefined;
+  }
+
+  byEvent(room: string, eventId: string): Promise<Versioned<LinkRecord> | undefined> {
+    return this.via('event', eventIndexKey(room, eventId));
+  }
+
+  byICalUId(iCalUId: string): Promise<Versioned<LinkRecord> | undefined> {
+    return this.via('iCalUId', iCalUId);
+  }
+
+  byReservation(reservationId: string): Promise<Versioned<LinkRecord> | undefined> {
+    return this.via('reservation', reservationId);
+  }
+
+  /**
+   * Claims a meeting for a link, insert-if-absent: when two rooms' notifications of one meeting arrive
+   * together, one claim wins and both workers go on with the winner's link id.
+   */
+  async claimICalUId(iCalUId: string, linkId: string): Promise<string> {
+    if (await this.index.insert(indexPartition('iCalUId'), iCalUId, { linkId })) return linkId;
+    const existing = await this.index.get(indexPartition('iCalUId'), iCalUId);
+    return existing?.value.linkId ?? linkId;
+  }
+
+  /** Writes a new link and its index rows. */
+  async create(link: LinkRecord): Promise<string> {
+    await this.writeIndex(link);
+    const inserted = await this.links.insert(LINK, link.id, link);
+    if (!inserted) throw new ConcurrentUpdate(`link ${link.id}`);
+    return (await this.links.get(LINK, link.id))?.etag ?? '';
+  }
+
+  /** Replaces a link read with `etag`; ConcurrentUpdate when another worker changed it since. */
+  async save(link: LinkRecord, etag: string): Promise<string> {
+    await this.writeIndex(link);
+    return this.links.replace(LINK, link.id, link, etag);
+  }
+
+  async delete(link: LinkRecord): Promise<void> {
+    await this.links.delete(LINK, link.id);
+    for (const copy of link.copies)
+      await this.index.delete(indexPartition('event'), eventIndexKey(copy.room, copy.eventId));
+    if (link.reservationId) await this.index.delete(indexPartition('reservation'), link.reservationId);
+    if (link.iCalUId) await this.index.delete(indexPartition('iCalUId'), link.iCalUId);
+  }
+
+  private async writeIndex(link: LinkRecord): Promise<void> {
+    const row = { linkId: link.id };
+    for (const copy of link.copies)
+      await this.index.put(indexPartition('event'), eventIndexKey(copy.room, copy.eventId), row);
+    if (link.reservationId) await this.index.put(indexPartition('reservation'), link.reservationId, row);
+    if (link.iCalUId) await this.index.put(indexPartition('iCalUId'), link.iCalUId, row);
+  }
+}

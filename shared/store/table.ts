@@ -1,0 +1,118 @@
+import { RestError, type TableClient, type TableEntityResult } from '@azure/data-tables';
+
+/**
+ * The few table operations the repositories need, with the house rules in one place: keys escaped
+ * (Graph ids hold `/` and `+`, which Table keys forbid or mangle), records kept as one JSON property so
+ * their shape lives in TypeScript, and ETag conflicts turned into one error type.
+ */
+
+/** Another worker changed the row since it was read; re-read and decide again. */
+export class ConcurrentUpdate extends Error {
+  constructor(what: string) {
+    super(`${what} was changed by another worker; re-read it`);
+    this.name = 'ConcurrentUpdate';
+  }
+}
+
+export function tableKey(value: string): string {
+  // encodeURIComponent escapes `/ \ # ?` and control characters, which Table keys forbid.
+  return encodeURIComponent(value);
+}
+
+interface JsonEntity {
+  partitionKey: string;
+  rowKey: string;
+  data: string;
+}
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+const status = (err: unknown): number | undefined => (err instanceof RestError ? err.statusCode : undefined);
+
+export class JsonTable<T> {
+  constructor(
+    private readonly client: TableClient,
+    private readonly revive: (raw: unknown) => T = (raw) => raw as T,
+  ) {}
+
+  async ensure(): Promise<void> {
+    try {
+      await this.client.createTable();
+    } catch (err) {
+      if (status(err) !== 409) throw err;
+    }
+  }
+
+  async get(partition: string, row: string): Promise<Versioned<T> | undefined> {
+    try {
+      const entity: TableEntityResult<JsonEntity> = await this.client.getEntity<JsonEntity>(
+        tableKey(partition),
+        tableKey(row),
+      );
+      return { value: this.revive(JSON.parse(entity.data)), etag: entity.etag };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async list(partition: string): Promise<Versioned<T>[]> {
+    const out: Versioned<T>[] = [];
+    const filter = `PartitionKey eq '${tableKey(partition).replace(/'/g, "''")}'`;
+    for await (const entity of this.client.listEntities<JsonEntity>({ queryOptions: { filter } })) {
+      out.push({ value: this.revive(JSON.parse(entity.data)), etag: entity.etag });
+    }
+    return out;
+  }
+
+  /** Writes whatever is there (idempotent). */
+  async put(partition: string, row: string, value: T): Promise<string> {
+    const res = await this.client.upsertEntity<JsonEntity>(
+      { partitionKey: tableKey(partition), rowKey: tableKey(row), data: JSON.stringify(value) },
+      'Replace',
+    );
+    return res.etag ?? '';
+  }
+
+  /** Inserts only if absent; false when a row is already there. */
+  async insert(partition: string, row: string, value: T): Promise<boolean> {
+    try {
+      await this.client.createEntity<JsonEntity>({
+        partitionKey: tableKey(partition),
+        rowKey: tableKey(row),
+        data: JSON.stringify(value),
+      });
+      return true;
+    } catch (err) {
+      if (status(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Replaces the row read with `etag`; ConcurrentUpdate when it changed since. */
+  async replace(partition: string, row: string, value: T, etag: string): Promise<string> {
+    try {
+      const res = await this.client.updateEntity<JsonEntity>(
+        { partitionKey: tableKey(partition), rowKey: tableKey(row), data: JSON.stringify(value) },
+        'Replace',
+        { etag },
+      );
+      return res.etag ?? '';
+    } catch (err) {
+      if (status(err) === 412) throw new ConcurrentUpdate(`${partition}/${row}`);
+      throw err;
+    }
+  }
+
+  /** Deletes; nothing to do when already gone. */
+  async delete(partition: string, row: string): Promise<void> {
+    try {
+      await this.client.deleteEntity(tableKey(partition), tableKey(row));
+    } catch (err) {
+      if (status(err) !== 404) throw err;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { loadConfig } from '../../shared/config';
+import { createStorageClients } from '../../shared/storage';
+import {
+  ConcurrentUpdate,
+  LinkRepository,
+  createStore,
+  type LinkRecord,
+  type Store,
+} from '../../shared/store';
+
+const ROOM = 'Room.Alpha@contoso.com';
+/** Graph ids hold characters Table keys forbid. */
+const EVENT_ID = 'AAMkAGI2TG93AAA=/+x?#\\';
+
+const link = (overrides: Partial<LinkRecord> = {}): LinkRecord => ({
+  id: LinkRepository.newId(),
+  origin: 'exchange',
+  organizerRoom: null,
+  reservationId: 'r-1',
+  iCalUId: '040000008200E00074C5B7101A82E008',
+  copies: [{ room: 'room.alpha@contoso.com', eventId: EVENT_ID, changeKey: 'ck1' }],
+  exchangeFingerprint: 'fp-e',
+  workplaceFingerprint: 'fp-w',
+  workplaceVersion: 1,
+  updatedAt: '2026-11-25T10:00:00Z',
+  ...overrides,
+});
+
+describe('store: Table repositories on Azurite', () => {
+  let azurite: RunningAzurite;
+  let store: Store;
+  before(async () => {
+    azurite = await startAzurite();
+    store = createStore(
+      createStorageClients(loadConfig({ AzureWebJobsStorage: azurite.connectionString }).storage),
+    );
+    await store.ensure();
+    await store.ensure(); // idempotent
+  });
+  after(async () => {
+    await azurite.stop();
+  });
+
+  it('registers a room once however often it is registered, and records its syncs', async () => {
+    const room = {
+      email: ROOM,
+      workplaceRoomId: 'wp-1',
+      displayName: 'Room Alpha',
+      timeZone: 'Europe/Brussels',
+      registeredAt: '2026-11-25T10:00:00Z',
+      lastSyncAt: null,
+      lastError: null,
+    };
+    await store.rooms.save(room);
+    await store.rooms.save(room);
+    assert.deepEqual(
+      (await store.rooms.list()).map((r) => r.email),
+      ['room.alpha@contoso.com'],
+    );
+    await store.rooms.recordSync(ROOM, new Date('2026-11-25T11:00:00Z'), 'Graph answered 503');
+    assert.equal((await store.rooms.get('room.alpha@CONTOSO.com'))?.lastError, 'Graph answered 503');
+    await store.rooms.remove(ROOM);
+    assert.equal(await store.rooms.get(ROOM), undefined);
+  });
+
+  it('finds a link by event (ids with / + ? # \\), by iCalUId and by reservation id', async () => {
+    const record = link();
+    await store.links.create(record);
+    assert.equal((await store.links.byEvent(ROOM, EVENT_ID))?.value.id, record.id);
+    assert.equal((await store.links.byICalUId(record.iCalUId ?? ''))?.value.id, record.id);
+    assert.equal((await store.links.byReservation('r-1'))?.value.id, record.id);
+    assert.equal(await store.links.byEvent(ROOM, 'other'), undefined);
+    await store.links.delete(record);
+    assert.equal(await store.links.byReservation('r-1'), undefined);
+    assert.equal(await store.links.get(record.id), undefined);
+  });
+
+  it('guards a link with its ETag: the worker that loses the race gets ConcurrentUpdate', async () => {
+    const record = link({ reservationId: 'r-2', iCalUId: null });
+    const etag = await store.links.create(record);
+    await store.links.save({ ...record, workplaceVersion: 2 }, etag);
+    await assert.rejects(store.links.save({ ...record, workplaceVersion: 3 }, etag), ConcurrentUpdate);
+    assert.equal((await store.links.get(record.id))?.value.workplaceVersion, 2);
+  });
+
+  it('lets exactly one of two concurrent claims of a meeting win', async () => {
+    const [a, b] = await Promise.all([
+      store.links.claimICalUId('meeting-1', 'link-a'),
+      store.links.claimICalUId('meeting-1', 'link-b'),
+    ]);
+    assert.equal(a, b);
+    assert.ok(a === 'link-a' || a === 'link-b');
+  });
+
+  it('lists subscriptions that expire before a horizon, soonest first, and keeps delta state and conflicts per room', async () => {
+    const sub = (id: string, expiresAt: string) => ({
+      id,
+      room: ROOM,
+      expiresAt,
+      clientState: 's',
+      createdAt: '2026-11-25T00:00:00Z',
+    });
+    await store.subscriptions.save(sub('late', '2026-11-27T00:00:00Z'));
+    await store.subscriptions.save(sub('soon', '2026-11-25T12:00:00Z'));
+    await store.subscriptions.save(sub('sooner', '2026-11-25T11:00:00Z'));
+    assert.deepEqual(
+      (await store.subscriptions.expiringBefore(new Date('2026-11-26T00:00:00Z'))).map((s) => s.id),
+      ['sooner', 'soon'],
+    );
+    assert.equal((await store.subscriptions.forRoom(ROOM)).length, 3);
+
+    await store.deltaState.save({
+      room: ROOM,
+      deltaLink: 'https://x/delta?$deltatoken=1',
+      windowStart: 'a',
+      windowEnd: 'b',
+      updatedAt: 'c',
+    });
+    assert.equal((await store.deltaState.get(ROOM))?.deltaLink, 'https://x/delta?$deltatoken=1');
+    await store.deltaState.clear(ROOM);
+    assert.equal(await store.deltaState.get(ROOM), undefined);
+
+    const conflict = (at: string) => ({
+      room: ROOM,
+      at,
+      reason: 'roomTaken',
+      linkId: null,
+      reservationId: `r-${at}`,
+      eventId: null,
+      summary: 'taken',
+    });
+    await store.conflicts.add(conflict('2026-11-25T10:00:00Z'));
+    await store.conflicts.add(conflict('2026-11-25T12:00:00Z'));
+    assert.deepEqual(
+      (await store.conflicts.forRoom(ROOM)).map((c) => c.at),
+      ['2026-11-25T12:00:00Z', '2026-11-25T10:00:00Z'],
+      'newest first',
+    );
+  });
+});
