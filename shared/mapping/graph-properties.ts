@@ -2,7 +2,8 @@
  * Single-value extended properties roomsync writes on the events it creates (design §4). One GUID for the
  * service, one name per property; always this exact id string, because Graph matches names case-sensitively.
  */
-const NAMESPACE = '{2B6A4C3E-8F0D-4C1B-9E27-5A1D7C9B3F60}';
+// Lowercase, as Graph returns property ids whatever case they were written in.
+const NAMESPACE = '{2b6a4c3e-8f0d-4c1b-9e27-5a1d7c9b3f60}';
 
 /** The Workplace reservation id, so that a lost link can be rebuilt from Exchange alone. */
 export const RESERVATION_ID_PROPERTY = `String ${NAMESPACE} Name RoomsyncReservationId`;

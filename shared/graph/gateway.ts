@@ -1,0 +1,247 @@
+import type { TokenCredential } from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
+  type GraphRequest,
+} from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from '../mapping/graph-properties';
+import { GraphNotFound, graphFailure } from './errors';
+import { MailboxLimiter } from './mailbox-limiter';
+
+export interface GraphGatewayOptions {
+  credential: TokenCredential;
+  /** `https://graph.microsoft.com` by default; the emulator's address in development. */
+  baseUrl?: string;
+  /**
+   * A 429 or 503 whose Retry-After is at most this long is waited out in place (a few tries); a longer
+   * one fails at once with GraphThrottled so the queue message comes back after it, not a worker waiting.
+   */
+  maxInPlaceWaitMs?: number;
+  maxConcurrentPerMailbox?: number;
+}
+
+export interface GraphEvent {
+  id: string;
+  changeKey?: string;
+  iCalUId?: string;
+  [property: string]: unknown;
+}
+
+export interface GraphSubscription {
+  id: string;
+  expirationDateTime: string;
+  resource: string;
+  clientState?: string;
+}
+
+/** The extended properties roomsync reads with every event. */
+const EXPAND = `singleValueExtendedProperties($filter=id eq '${RESERVATION_ID_PROPERTY}' or id eq '${RESPONSIBLE_PROPERTY}')`;
+
+/**
+ * Graph as roomsync uses it, on the official SDK client: immutable ids on every call, at most four
+ * requests in flight per mailbox, short throttling waited out and long throttling handed back, and
+ * every failure typed (errors.ts).
+ */
+export class GraphGateway {
+  private readonly client: Client;
+  private readonly limiter: MailboxLimiter;
+
+  constructor(options: GraphGatewayOptions) {
+    const baseUrl = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+    const maxWait = options.maxInPlaceWaitMs ?? 10_000;
+    const auth = new AuthenticationHandler(
+      new TokenCredentialAuthenticationProvider(options.credential, {
+        scopes: ['https://graph.microsoft.com/.default'],
+      }),
+    );
+    const retry = new RetryHandler(
+      new RetryHandlerOptions(1, 3, (_delay, _attempt, _request, _options, response) => {
+        const header = response.headers.get('retry-after');
+        return header === null || Number(header) * 1000 <= maxWait;
+      }),
+    );
+    const redirect = new RedirectHandler();
+    const telemetry = new TelemetryHandler();
+    auth.setNext(retry);
+    retry.setNext(redirect);
+    redirect.setNext(telemetry);
+    telemetry.setNext(new HTTPMessageHandler());
+    this.client = Client.initWithMiddleware({
+      baseUrl,
+      defaultVersion: 'v1.0',
+      middleware: auth,
+      // The SDK adds the bearer token only for hosts it knows as Graph's.
+      customHosts: new Set([new URL(baseUrl).hostname]),
+    });
+    this.limiter = new MailboxLimiter(options.maxConcurrentPerMailbox ?? 4);
+  }
+
+  private request(path: string): GraphRequest {
+    return this.client.api(path).header('Prefer', 'IdType="ImmutableId"');
+  }
+
+  private async call<T>(mailbox: string, what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.limiter.run(mailbox, work);
+    } catch (err) {
+      throw graphFailure(err, what);
+    }
+  }
+
+  private static users(mailbox: string): string {
+    return `/users/${encodeURIComponent(mailbox)}`;
+  }
+
+  /** The mailbox's user, or GraphNotFound when Graph does not know it. */
+  getMailbox(mailbox: string): Promise<{ id: string; mail?: string; displayName?: string }> {
+    return this.call(
+      mailbox,
+      `GET mailbox ${mailbox}`,
+      () =>
+        this.request(GraphGateway.users(mailbox)).select(['id', 'mail', 'displayName']).get() as Promise<{
+          id: string;
+        }>,
+    );
+  }
+
+  /** An event with roomsync's extended properties; undefined when it is gone. */
+  async getEvent(mailbox: string, id: string): Promise<GraphEvent | undefined> {
+    try {
+      return await this.call(
+        mailbox,
+        `GET event in ${mailbox}`,
+        () =>
+          this.request(`${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}`)
+            .expand(EXPAND)
+            .get() as Promise<GraphEvent>,
+      );
+    } catch (err) {
+      if (err instanceof GraphNotFound) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates an event; the transactionId makes a retried create return the first event. */
+  createEvent(mailbox: string, body: object, transactionId: string): Promise<GraphEvent> {
+    return this.call(
+      mailbox,
+      `POST event in ${mailbox}`,
+      () =>
+        this.request(`${GraphGateway.users(mailbox)}/events`).post({
+          ...body,
+          transactionId,
+        }) as Promise<GraphEvent>,
+    );
+  }
+
+  /** PATCHes an event; with `changeKey`, GraphStale when it changed since. */
+  updateEvent(mailbox: string, id: string, patch: object, changeKey?: string): Promise<GraphEvent> {
+    return this.call(mailbox, `PATCH event in ${mailbox}`, () => {
+      const request = this.request(`${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}`);
+      if (changeKey) request.header('If-Match', `W/"${changeKey}"`);
+      return request.patch(patch) as Promise<GraphEvent>;
+    });
+  }
+
+  /** Deletes an event; one already gone counts as deleted. */
+  async deleteEvent(mailbox: string, id: string): Promise<void> {
+    try {
+      await this.call(
+        mailbox,
+        `DELETE event in ${mailbox}`,
+        () =>
+          this.request(
+            `${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}`,
+          ).delete() as Promise<unknown>,
+      );
+    } catch (err) {
+      if (!(err instanceof GraphNotFound)) throw err;
+    }
+  }
+
+  /** The room declines the meeting (its copy leaves its calendar; the organizer is told). */
+  async declineEvent(mailbox: string, id: string, comment: string): Promise<void> {
+    await this.call(
+      mailbox,
+      `decline event in ${mailbox}`,
+      () =>
+        this.request(`${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}/decline`).post({
+          comment,
+          sendResponse: true,
+        }) as Promise<unknown>,
+    );
+  }
+
+  /** Every occurrence and single event in [from, to), following nextLinks. */
+  async calendarView(mailbox: string, from: Date, to: Date): Promise<GraphEvent[]> {
+    const events: GraphEvent[] = [];
+    let next: string | undefined =
+      `${GraphGateway.users(mailbox)}/calendarView?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100`;
+    while (next) {
+      const url: string = next;
+      const page = await this.call(
+        mailbox,
+        `calendarView of ${mailbox}`,
+        () => this.request(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
+      );
+      events.push(...page.value);
+      next = page['@odata.nextLink'];
+    }
+    return events;
+  }
+
+  createSubscription(
+    mailbox: string,
+    subscription: {
+      notificationUrl: string;
+      lifecycleNotificationUrl?: string;
+      clientState: string;
+      expirationDateTime: Date;
+    },
+  ): Promise<GraphSubscription> {
+    return this.call(
+      mailbox,
+      `subscribe to ${mailbox}`,
+      () =>
+        this.request('/subscriptions').post({
+          changeType: 'created,updated,deleted',
+          resource: `users/${mailbox}/events`,
+          notificationUrl: subscription.notificationUrl,
+          ...(subscription.lifecycleNotificationUrl
+            ? { lifecycleNotificationUrl: subscription.lifecycleNotificationUrl }
+            : {}),
+          clientState: subscription.clientState,
+          expirationDateTime: subscription.expirationDateTime.toISOString(),
+        }) as Promise<GraphSubscription>,
+    );
+  }
+
+  renewSubscription(mailbox: string, id: string, expirationDateTime: Date): Promise<GraphSubscription> {
+    return this.call(
+      mailbox,
+      `renew subscription of ${mailbox}`,
+      () =>
+        this.request(`/subscriptions/${encodeURIComponent(id)}`).patch({
+          expirationDateTime: expirationDateTime.toISOString(),
+        }) as Promise<GraphSubscription>,
+    );
+  }
+
+  async deleteSubscription(mailbox: string, id: string): Promise<void> {
+    try {
+      await this.call(
+        mailbox,
+        `unsubscribe from ${mailbox}`,
+        () => this.request(`/subscriptions/${encodeURIComponent(id)}`).delete() as Promise<unknown>,
+      );
+    } catch (err) {
+      if (!(err instanceof GraphNotFound)) throw err;
+    }
+  }
+}
