@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { z } from 'zod';
 import type { AddressInfo } from 'node:net';
 import { TokenIssuer } from './auth';
 import { apiHandlers } from './api';
@@ -35,7 +36,7 @@ export interface WorkplaceEmulator {
   store: Store;
   addRoom(room: Room): void;
   addWebhook(receiver: Receiver): void;
-  setFaults(faults: Partial<Faults>): void;
+  setFaults(faults: z.input<typeof faultsSchema>): void;
   stats(): WorkplaceStats;
   /** Resolves once every webhook delivery under way has been answered or dropped. */
   settle(): Promise<void>;

@@ -200,7 +200,9 @@ export class WorkplaceClient {
         continue;
       }
       const wait = retryAfterMs(res.headers.get('retry-after'));
-      if (isRetryableStatus(res.status) && attempt < this.policy.maxAttempts) {
+      // A wait longer than the policy allows is handed back (Throttled) rather than held in a worker.
+      const waitable = wait === undefined || wait <= this.policy.maxDelayMs;
+      if (isRetryableStatus(res.status) && waitable && attempt < this.policy.maxAttempts) {
         await res.body?.cancel();
         await this.sleep(backoffMs(this.policy, attempt, wait, this.random));
         continue;

@@ -23,14 +23,14 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The wait before try `attempt + 1` (attempt counts from 1). */
+/** The wait before try `attempt + 1` (attempt counts from 1); callers hand back waits over maxDelayMs. */
 export function backoffMs(
   policy: RetryPolicy,
   attempt: number,
   retryAfter: number | undefined,
   random: () => number,
 ): number {
-  if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs);
+  if (retryAfter !== undefined) return retryAfter;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
 }
