@@ -6,7 +6,7 @@ import { apiHandlers } from './api';
 import { loadContract } from './contract';
 import { controlRouter } from './control';
 import { ApiError } from './errors';
-import { FaultGate, faultsSchema, type Faults } from './faults';
+import { FaultGate, faultsSchema } from './faults';
 import type { Room } from './model';
 import type { Handler, Reply, RequestContext } from './router';
 import { Store } from './store';
