@@ -11,6 +11,7 @@ import {
   Stale,
   Throttled,
   Unauthorized,
+  Unavailable,
   WorkplaceClient,
   verifyWebhook,
   type ReservationWrite,
@@ -148,7 +149,7 @@ describe('WorkplaceClient against the Workplace emulator (contract tests)', () =
     assert.equal(seen.at(-1), ids[0], 'the cancellation is the latest change');
   });
 
-  it('retries a 429 after its Retry-After, and gives up after a bounded number of tries with Throttled', async () => {
+  it('retries a 429 after its Retry-After and gives up after a bounded number of tries (Throttled; Unavailable for 5xx)', async () => {
     emulator.setFaults({ errors: [{ route: 'GET /rooms', status: 429, count: 1, retryAfterSeconds: 1 }] });
     const started = Date.now();
     assert.equal((await client.listRooms()).length, 2);
@@ -161,6 +162,13 @@ describe('WorkplaceClient against the Workplace emulator (contract tests)', () =
       .catch((e: unknown) => e);
     assert.ok(err instanceof Throttled, String(err));
     assert.equal((emulator.stats().byRoute['GET /rooms'] ?? 0) - before, 3);
+
+    emulator.setFaults({ errors: [{ route: 'GET /rooms', status: 503 }] });
+    assert.ok(
+      (await connect(undefined, 2)
+        .listRooms()
+        .catch((e: unknown) => e)) instanceof Unavailable,
+    );
 
     // A Retry-After longer than the client may wait is handed back at once, to be retried later.
     emulator.setFaults({ errors: [{ route: 'GET /rooms', status: 429, count: 1, retryAfterSeconds: 120 }] });
