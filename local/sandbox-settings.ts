@@ -6,6 +6,8 @@ import { ConfigError, type Environment } from '../shared/config';
 /** Settings of the sandbox itself (not of the service): where things listen and with which keys. */
 export interface SandboxSettings {
   hostPort: number;
+  graphPort: number;
+  workplacePort: number;
   functionKey: string;
   masterKey: string;
   sandboxDir: string;
@@ -27,6 +29,17 @@ export function loadSandboxSettings(env: Environment): SandboxSettings {
       `ROOMSYNC_HOST_PORT: got ${JSON.stringify(hostPortRaw)}; expected a TCP port 0-65535 (0 picks a free one); default 7071`,
     );
   }
+  const portSetting = (name: string, fallback: string): number | undefined => {
+    const raw = env[name]?.trim() || fallback;
+    const parsed = /^\d+$/.test(raw) ? port.safeParse(raw) : undefined;
+    if (parsed?.success) return parsed.data;
+    problems.push(
+      `${name}: got ${JSON.stringify(raw)}; expected a TCP port 0-65535 (0 picks a free one); default ${fallback}`,
+    );
+    return undefined;
+  };
+  const graphPort = portSetting('ROOMSYNC_GRAPH_PORT', '4010');
+  const workplacePort = portSetting('ROOMSYNC_WORKPLACE_PORT', '4020');
   const format = env.ROOMSYNC_LOG_FORMAT?.trim() || (process.stdout.isTTY ? 'pretty' : 'json');
   if (format !== 'pretty' && format !== 'json') {
     problems.push(`ROOMSYNC_LOG_FORMAT: got ${JSON.stringify(format)}; expected pretty or json`);
@@ -37,11 +50,19 @@ export function loadSandboxSettings(env: Environment): SandboxSettings {
       'ROOMSYNC_FUNCTION_KEY: too short; expected at least 16 characters, or unset for a random key',
     );
   }
-  if (problems.length > 0 || !hostPort?.success || (format !== 'pretty' && format !== 'json')) {
+  if (
+    problems.length > 0 ||
+    !hostPort?.success ||
+    graphPort === undefined ||
+    workplacePort === undefined ||
+    (format !== 'pretty' && format !== 'json')
+  ) {
     throw new ConfigError(problems);
   }
   return {
     hostPort: hostPort.data,
+    graphPort,
+    workplacePort,
     functionKey: functionKey || generatedKey(),
     masterKey: generatedKey(),
     sandboxDir: env.ROOMSYNC_SANDBOX_DIR?.trim() || '.sandbox',

@@ -8,7 +8,10 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/telemetry/logger';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startAzurite, type RunningAzurite } from './azurite';
+import { DEMO_PEOPLE, DEMO_ROOMS, startSandboxEmulators, type SandboxEmulators } from './sandbox-emulators';
 import { functionModulesIn } from './function-app';
 import { startLocalHost, type RunningHost } from './host';
 import { readHostJson } from './host-json';
@@ -21,6 +24,33 @@ export interface Endpoints {
   host: string;
   functionKey: string;
   storage: string;
+  graph?: string;
+  workplace?: string;
+  workplaceToken?: string;
+  rooms: { email: string; workplaceRoomId: string }[];
+  people: string[];
+}
+
+/** Settings the sandbox fills in itself when it runs the emulators; stand-ins while validating. */
+const SANDBOX_PROVIDED = {
+  GRAPH_BASE_URL: 'https://127.0.0.1:4010',
+  GRAPH_AUTHORITY_HOST: 'https://127.0.0.1:4010',
+  GRAPH_TENANT_ID: 'contoso',
+  GRAPH_CLIENT_ID: 'roomsync-sandbox',
+  GRAPH_CLIENT_SECRET: 'provided-by-the-sandbox',
+  WORKPLACE_BASE_URL: 'http://127.0.0.1:4020',
+  WORKPLACE_API_KEY: 'provided-by-the-sandbox',
+  WORKPLACE_WEBHOOK_SECRET: 'provided-by-the-sandbox',
+  ROOMSYNC_PUBLIC_URL: 'http://127.0.0.1:7071',
+};
+
+/** A free loopback port, for a host that must know its own URL before it listens. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 function validateSettings(env: NodeJS.ProcessEnv, azuriteWillProvideStorage: boolean): SandboxSettings {
@@ -34,15 +64,26 @@ function validateSettings(env: NodeJS.ProcessEnv, azuriteWillProvideStorage: boo
   }
   try {
     // The Azurite this sandbox starts is not running yet; any valid connection stands in for it here.
-    loadConfig(
-      azuriteWillProvideStorage ? { ...env, AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : env,
-    );
+    const standIns = {
+      ...(env.GRAPH_BASE_URL?.trim() ? {} : pick(SANDBOX_PROVIDED, 'GRAPH_')),
+      ...(env.WORKPLACE_BASE_URL?.trim() ? {} : pick(SANDBOX_PROVIDED, 'WORKPLACE_')),
+      ...(env.ROOMSYNC_PUBLIC_URL?.trim() ? {} : pick(SANDBOX_PROVIDED, 'ROOMSYNC_PUBLIC_URL')),
+    };
+    loadConfig({
+      ...env,
+      ...standIns,
+      ...(azuriteWillProvideStorage ? { AzureWebJobsStorage: 'UseDevelopmentStorage=true' } : {}),
+    });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
   if (problems.length > 0 || !sandbox) throw new ConfigError(problems);
   return sandbox;
+}
+
+function pick(values: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => name.startsWith(prefix)));
 }
 
 function writeEndpoints(dir: string, endpoints: Endpoints): string {
@@ -68,7 +109,12 @@ async function main(): Promise<void> {
   });
 
   // What is running so far, for shutdown: a signal can arrive at any point of start-up.
-  const running: { azurite?: RunningAzurite; host?: RunningHost; endpointsFile?: string } = {};
+  const running: {
+    azurite?: RunningAzurite;
+    emulators?: SandboxEmulators;
+    host?: RunningHost;
+    endpointsFile?: string;
+  } = {};
 
   let shuttingDown = false;
   async function shutdown(signal: string): Promise<void> {
@@ -83,7 +129,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_BUDGET_MS).unref();
     if (running.endpointsFile) rmSync(running.endpointsFile, { force: true });
     await running.host?.stop(SHUTDOWN_BUDGET_MS - 600);
-    await running.azurite?.stop();
+    await Promise.all([running.azurite?.stop(), running.emulators?.stop()]);
     logger.info('Sandbox stopped');
     process.exit(0);
   }
@@ -95,26 +141,48 @@ async function main(): Promise<void> {
     azurite = running.azurite = await startAzurite();
     env.AzureWebJobsStorage = azurite.connectionString;
   }
+  const emulators = (running.emulators = await startSandboxEmulators(env, {
+    graph: sandbox.graphPort,
+    workplace: sandbox.workplacePort,
+  }));
+  // The functions read their public URL when they load, so a host on "any free port" picks it first.
+  const hostPort = sandbox.hostPort === 0 ? await freePort() : sandbox.hostPort;
+  env.ROOMSYNC_PUBLIC_URL ||= `http://127.0.0.1:${String(hostPort)}`;
   const host = (running.host = await startLocalHost({
     modules: functionModulesIn(path.join(ROOT, 'functions')),
     settings: readHostJson(path.join(ROOT, 'host.json')),
     keys: { functionKey: sandbox.functionKey, masterKey: sandbox.masterKey },
     appSettings: env,
-    port: sandbox.hostPort,
+    port: hostPort,
     logger,
   }));
+  emulators.workplace?.addWebhook({
+    url: `${host.url}/api/workplace/webhook`,
+    secret: emulators.webhookSecret,
+  });
   const endpointsFile = (running.endpointsFile = writeEndpoints(path.resolve(ROOT, sandbox.sandboxDir), {
     host: host.url,
     functionKey: sandbox.functionKey,
     storage: env.AzureWebJobsStorage ?? '',
+    ...(emulators.graph ? { graph: emulators.graph.url } : {}),
+    ...(emulators.workplace
+      ? { workplace: emulators.workplace.url, workplaceToken: emulators.workplaceApiKey }
+      : {}),
+    rooms:
+      emulators.graph || emulators.workplace
+        ? DEMO_ROOMS.map(({ email, workplaceRoomId }) => ({ email, workplaceRoomId }))
+        : [],
+    people: emulators.graph ? DEMO_PEOPLE.map((p) => p.email) : [],
   }));
 
   const lines = [
     'roomsync sandbox is running',
     `  Functions host  ${host.url}  (${host.app.functions.map((fn) => fn.name).join(', ')})`,
     `  Health          ${host.url}/api/health`,
+    `  Graph           ${emulators.graph ? `${emulators.graph.url}  (emulator; control API under /_emulator/)` : String(env.GRAPH_BASE_URL)}`,
+    `  Workplace       ${emulators.workplace ? `${emulators.workplace.url}  (emulator; API key in the endpoints file)` : String(env.WORKPLACE_BASE_URL)}`,
     `  Storage         ${azurite ? `Azurite in memory (queues ${azurite.queueEndpoint}, tables ${azurite.tableEndpoint})` : 'from AzureWebJobsStorage'}`,
-    `  Endpoints file  ${path.relative(process.cwd(), endpointsFile) || endpointsFile}  (function key, storage connection)`,
+    `  Endpoints file  ${path.relative(process.cwd(), endpointsFile) || endpointsFile}  (keys, rooms, people)`,
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { GraphAuth } from './graph/credentials';
 import type { LogLevel } from './telemetry/logger';
+import type { WorkplaceAuth } from './workplace/auth';
 
 /**
  * The service's settings, read once from the environment (app settings in Azure, `local.settings.json` or
@@ -8,8 +10,25 @@ import type { LogLevel } from './telemetry/logger';
  */
 export interface Config {
   storage: StorageConfig;
+  graph: GraphConfig;
+  workplace: WorkplaceConfig;
+  /** The service's own public base URL: Graph posts change notifications under it. */
+  publicUrl: string;
   syncHorizonDays: number;
   logLevel: LogLevel;
+}
+
+/** How the service reaches Graph: where, and as which app (secret, certificate or managed identity). */
+export interface GraphConfig {
+  baseUrl: string;
+  auth: GraphAuth;
+}
+
+/** How the service reaches Workplace, and the secret its webhooks are signed with. */
+export interface WorkplaceConfig {
+  baseUrl: string;
+  auth: WorkplaceAuth;
+  webhookSecret: string;
 }
 
 /**
@@ -147,6 +166,131 @@ function parseStorage(env: Environment): StorageConfig {
   throw new SettingProblem('missing');
 }
 
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
+/** An absolute URL; HTTPS unless it is loopback (the emulators and the local host in development). */
+function url(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) throw new SettingProblem('missing');
+  if (!URL.canParse(value)) throw new SettingProblem('not a URL');
+  const parsed = new URL(value);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname))) {
+    throw new SettingProblem('must be https (http only on loopback)');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function required(raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) throw new SettingProblem('missing');
+  return value;
+}
+
+function optional(raw: string | undefined): string | undefined {
+  return raw?.trim() || undefined;
+}
+
+interface SettingReader {
+  read<T>(
+    name: string,
+    expects: string,
+    secret: boolean,
+    parse: (raw: string | undefined) => T,
+  ): T | undefined;
+}
+
+function parseGraph(env: Environment, r: SettingReader): GraphConfig | undefined {
+  const baseUrl = r.read(
+    'GRAPH_BASE_URL',
+    'the Graph endpoint; default https://graph.microsoft.com',
+    false,
+    (raw) => (raw?.trim() ? url(raw) : 'https://graph.microsoft.com'),
+  );
+  const kind = r.read(
+    'GRAPH_AUTH',
+    'one of clientSecret, certificate, managedIdentity; default clientSecret',
+    false,
+    (raw) => {
+      const value = raw?.trim() || 'clientSecret';
+      if (value !== 'clientSecret' && value !== 'certificate' && value !== 'managedIdentity') {
+        throw new SettingProblem('not one of the allowed values');
+      }
+      return value;
+    },
+  );
+  if (kind === 'managedIdentity') {
+    const clientId = optional(env.GRAPH_CLIENT_ID);
+    return baseUrl === undefined ? undefined : { baseUrl, auth: { kind, ...(clientId ? { clientId } : {}) } };
+  }
+  const tenantId = r.read(
+    'GRAPH_TENANT_ID',
+    'the Entra tenant id or domain of the app registration',
+    false,
+    required,
+  );
+  const clientId = r.read(
+    'GRAPH_CLIENT_ID',
+    'the application (client) id of the app registration',
+    false,
+    required,
+  );
+  const authorityHost = r.read(
+    'GRAPH_AUTHORITY_HOST',
+    'the token authority (set only for the Graph emulator)',
+    false,
+    (raw) => (raw?.trim() ? url(raw) : undefined),
+  );
+  const credential =
+    kind === 'certificate'
+      ? r.read(
+          'GRAPH_CLIENT_CERTIFICATE_PATH',
+          'the path of a PEM file with the certificate and its private key',
+          false,
+          required,
+        )
+      : r.read('GRAPH_CLIENT_SECRET', 'the client secret of the app registration', true, required);
+  if (!baseUrl || !tenantId || !clientId || !credential || !kind) return undefined;
+  const extra = authorityHost ? { authorityHost } : {};
+  return kind === 'certificate'
+    ? { baseUrl, auth: { kind, tenantId, clientId, certificatePath: credential, ...extra } }
+    : { baseUrl, auth: { kind: 'clientSecret', tenantId, clientId, clientSecret: credential, ...extra } };
+}
+
+function parseWorkplace(env: Environment, r: SettingReader): WorkplaceConfig | undefined {
+  const baseUrl = r.read('WORKPLACE_BASE_URL', 'the Workplace API base URL', false, url);
+  const webhookSecret = r.read(
+    'WORKPLACE_WEBHOOK_SECRET',
+    'the shared secret Workplace signs webhooks with (at least 16 characters)',
+    true,
+    (raw) => {
+      const value = required(raw);
+      if (value.length < 16) throw new SettingProblem('too short');
+      return value;
+    },
+  );
+  let auth: WorkplaceConfig['auth'] | undefined;
+  if (optional(env.WORKPLACE_API_KEY)) {
+    auth = { kind: 'apiKey', apiKey: optional(env.WORKPLACE_API_KEY) ?? '' };
+  } else {
+    const tokenUrl = r.read(
+      'WORKPLACE_TOKEN_URL',
+      'the OAuth2 token endpoint (or set WORKPLACE_API_KEY instead)',
+      false,
+      url,
+    );
+    const clientId = r.read('WORKPLACE_CLIENT_ID', 'the OAuth2 client id for Workplace', false, required);
+    const clientSecret = r.read(
+      'WORKPLACE_CLIENT_SECRET',
+      'the OAuth2 client secret for Workplace',
+      true,
+      required,
+    );
+    if (tokenUrl && clientId && clientSecret)
+      auth = { kind: 'clientCredentials', tokenUrl, clientId, clientSecret };
+  }
+  return baseUrl && webhookSecret && auth ? { baseUrl, auth, webhookSecret } : undefined;
+}
+
 function describeProblem(
   name: string,
   setting: { expects: string; secret: boolean },
@@ -155,6 +299,23 @@ function describeProblem(
 ): string {
   const got = raw === undefined || setting.secret ? problem : `${problem} (got ${JSON.stringify(raw)})`;
   return `${name}: ${got}; expected ${setting.expects}`;
+}
+
+/** Only the storage connection (for tools and tests that need nothing else). */
+export function loadStorageConfig(env: Environment): StorageConfig {
+  try {
+    return parseStorage(env);
+  } catch (err) {
+    if (!(err instanceof SettingProblem)) throw err;
+    throw new ConfigError([
+      describeProblem(
+        'AzureWebJobsStorage',
+        { expects: STORAGE_EXPECTS, secret: true },
+        undefined,
+        err.message,
+      ),
+    ]);
+  }
 }
 
 /** Reads and validates every setting; throws one ConfigError listing all problems. */
@@ -186,16 +347,39 @@ export function loadConfig(env: Environment): Config {
       ),
     );
   }
+  const reader: SettingReader = {
+    read(name, expects, secret, parse) {
+      const raw = env[name];
+      try {
+        return parse(raw);
+      } catch (err) {
+        if (!(err instanceof SettingProblem)) throw err;
+        problems.push(describeProblem(name, { expects, secret }, raw, err.message));
+        return undefined;
+      }
+    },
+  };
+  const graph = parseGraph(env, reader);
+  const workplace = parseWorkplace(env, reader);
+  const publicUrl = reader.read(
+    'ROOMSYNC_PUBLIC_URL',
+    'the base URL at which Graph reaches this app (https; http only on loopback)',
+    false,
+    url,
+  );
   const syncHorizonDays = read('ROOMSYNC_SYNC_HORIZON_DAYS', settings.ROOMSYNC_SYNC_HORIZON_DAYS);
   const logLevel = read('ROOMSYNC_LOG_LEVEL', settings.ROOMSYNC_LOG_LEVEL);
 
   if (
     problems.length > 0 ||
     storage === undefined ||
+    graph === undefined ||
+    workplace === undefined ||
+    publicUrl === undefined ||
     syncHorizonDays === undefined ||
     logLevel === undefined
   ) {
     throw new ConfigError(problems);
   }
-  return { storage, syncHorizonDays, logLevel };
+  return { storage, graph, workplace, publicUrl, syncHorizonDays, logLevel };
 }

@@ -55,7 +55,12 @@ describe('npm start (the sandbox)', () => {
   it('prints the endpoints, serves /api/health, and stops on SIGINT within 2 s leaving nothing behind', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'roomsync-sandbox-'));
     dirs.push(dir);
-    const sandbox = npmStart({ ROOMSYNC_HOST_PORT: '0', ROOMSYNC_SANDBOX_DIR: dir });
+    const sandbox = npmStart({
+      ROOMSYNC_HOST_PORT: '0',
+      ROOMSYNC_GRAPH_PORT: '0',
+      ROOMSYNC_WORKPLACE_PORT: '0',
+      ROOMSYNC_SANDBOX_DIR: dir,
+    });
     const pgid = sandbox.child.pid ?? assert.fail('no pid');
     try {
       const file = path.join(dir, 'endpoints.json');
@@ -69,7 +74,21 @@ describe('npm start (the sandbox)', () => {
         host: string;
         functionKey: string;
         storage: string;
+        graph: string;
+        workplace: string;
+        workplaceToken: string;
+        rooms: { email: string; workplaceRoomId: string }[];
+        people: string[];
       };
+      assert.match(endpoints.graph, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(endpoints.workplace, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(endpoints.rooms.length >= 2 && endpoints.people.length >= 2);
+      // The emulators answer, seeded with the demo rooms.
+      const rooms = await fetch(`${endpoints.workplace}/rooms`, {
+        headers: { authorization: `Bearer ${endpoints.workplaceToken}` },
+      });
+      assert.equal(rooms.status, 200);
+      assert.equal(((await rooms.json()) as { items: unknown[] }).items.length, endpoints.rooms.length);
       assert.match(endpoints.host, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(endpoints.functionKey.length >= 16);
       assert.match(sandbox.stdout.join(''), new RegExp(`Functions host\\s+${endpoints.host}`));
@@ -87,10 +106,13 @@ describe('npm start (the sandbox)', () => {
         ],
       );
 
-      const ports = [endpoints.host, ...endpoints.storage.match(/http:\/\/127\.0\.0\.1:\d+/g)!].map((url) =>
-        Number(new URL(url).port),
-      );
-      assert.equal(ports.length, 3);
+      const ports = [
+        endpoints.host,
+        endpoints.graph,
+        endpoints.workplace,
+        ...endpoints.storage.match(/http:\/\/127\.0\.0\.1:\d+/g)!,
+      ].map((url) => Number(new URL(url).port));
+      assert.equal(ports.length, 5);
 
       const started = Date.now();
       process.kill(-pgid, 'SIGINT');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
-import { loadConfig } from '../../shared/config';
+import { loadStorageConfig } from '../../shared/config';
 import { checkHealth } from '../../shared/health';
 import { encodeQueueMessage, enqueue } from '../../shared/queue/encoding';
 import { createStorageClients } from '../../shared/storage';
@@ -17,7 +17,7 @@ describe('storage clients from the one connection setting (Azurite)', () => {
 
   it('reach tables and queues of the same account', async () => {
     const storage = createStorageClients(
-      loadConfig({ AzureWebJobsStorage: azurite.connectionString }).storage,
+      loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString }),
     );
     await storage.tables.createTable('probe');
     await storage.table('probe').upsertEntity({ partitionKey: 'p', rowKey: 'r', value: 7 });
@@ -32,7 +32,7 @@ describe('storage clients from the one connection setting (Azurite)', () => {
 
   it('report healthy storage as ok', async () => {
     const storage = createStorageClients(
-      loadConfig({ AzureWebJobsStorage: azurite.connectionString }).storage,
+      loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString }),
     );
     const report = await checkHealth(storage);
     assert.equal(report.status, 'ok');
@@ -40,7 +40,7 @@ describe('storage clients from the one connection setting (Azurite)', () => {
 
   it('report unreachable storage as failing, without leaking endpoints or keys', async () => {
     const dead = azurite.connectionString.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:9');
-    const storage = createStorageClients(loadConfig({ AzureWebJobsStorage: dead }).storage);
+    const storage = createStorageClients(loadStorageConfig({ AzureWebJobsStorage: dead }));
     const report = await checkHealth(storage, 1500);
     assert.equal(report.status, 'failing');
     assert.ok(report.checks.every((check) => !check.ok && check.error !== undefined));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
-import { loadConfig } from '../../shared/config';
+import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import {
   ConcurrentUpdate,
@@ -35,7 +35,7 @@ describe('store: Table repositories on Azurite', () => {
   before(async () => {
     azurite = await startAzurite();
     store = createStore(
-      createStorageClients(loadConfig({ AzureWebJobsStorage: azurite.connectionString }).storage),
+      createStorageClients(loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString })),
     );
     await store.ensure();
     await store.ensure(); // idempotent

@@ -5,9 +5,22 @@ import { ConfigError, loadConfig } from '../../shared/config';
 const AZURITE =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:2/devstoreaccount1;';
 
+/** Everything but storage, as the sandbox sets it for the emulators. */
+const SERVICES = {
+  GRAPH_BASE_URL: 'https://127.0.0.1:4010',
+  GRAPH_AUTHORITY_HOST: 'https://127.0.0.1:4010',
+  GRAPH_TENANT_ID: 'contoso',
+  GRAPH_CLIENT_ID: 'roomsync',
+  GRAPH_CLIENT_SECRET: 'graph-secret-value',
+  WORKPLACE_BASE_URL: 'http://127.0.0.1:4020',
+  WORKPLACE_API_KEY: 'workplace-dev-key',
+  WORKPLACE_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+  ROOMSYNC_PUBLIC_URL: 'http://127.0.0.1:7071',
+};
+
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
-    loadConfig(env);
+    loadConfig({ ...SERVICES, ...env });
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     return err.problems;
@@ -17,9 +30,25 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 
 describe('loadConfig', () => {
   it('applies defaults to a minimal valid environment', () => {
-    const config = loadConfig({ AzureWebJobsStorage: AZURITE });
+    const config = loadConfig({ ...SERVICES, AzureWebJobsStorage: AZURITE });
     assert.deepEqual(config, {
       storage: { kind: 'connectionString', connectionString: AZURITE, allowInsecure: true },
+      graph: {
+        baseUrl: 'https://127.0.0.1:4010',
+        auth: {
+          kind: 'clientSecret',
+          tenantId: 'contoso',
+          clientId: 'roomsync',
+          clientSecret: 'graph-secret-value',
+          authorityHost: 'https://127.0.0.1:4010',
+        },
+      },
+      workplace: {
+        baseUrl: 'http://127.0.0.1:4020',
+        auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
+        webhookSecret: 'webhook-secret-0123456789',
+      },
+      publicUrl: 'http://127.0.0.1:7071',
       syncHorizonDays: 365,
       logLevel: 'info',
     });
@@ -27,6 +56,7 @@ describe('loadConfig', () => {
 
   it('reads every setting it is given', () => {
     const config = loadConfig({
+      ...SERVICES,
       AzureWebJobsStorage: 'UseDevelopmentStorage=true',
       ROOMSYNC_SYNC_HORIZON_DAYS: '90',
       ROOMSYNC_LOG_LEVEL: 'DEBUG',
@@ -36,7 +66,11 @@ describe('loadConfig', () => {
   });
 
   it('names every bad setting in one error, with what it expects', () => {
-    const problems = problemsOf({ ROOMSYNC_SYNC_HORIZON_DAYS: 'lots', ROOMSYNC_LOG_LEVEL: 'chatty' });
+    const problems = problemsOf({
+      ROOMSYNC_SYNC_HORIZON_DAYS: 'lots',
+      ROOMSYNC_LOG_LEVEL: 'chatty',
+      GRAPH_BASE_URL: '',
+    });
     assert.equal(problems.length, 3);
     assert.match(problems[0] ?? '', /^AzureWebJobsStorage: missing; expected a storage connection string/);
     assert.match(
@@ -73,13 +107,14 @@ describe('loadConfig', () => {
   });
 
   it('accepts identity-based storage connections in the Functions convention', () => {
-    assert.deepEqual(loadConfig({ AzureWebJobsStorage__accountName: 'roomsyncst' }).storage, {
+    assert.deepEqual(loadConfig({ ...SERVICES, AzureWebJobsStorage__accountName: 'roomsyncst' }).storage, {
       kind: 'identity',
       queueServiceUrl: 'https://roomsyncst.queue.core.windows.net',
       tableServiceUrl: 'https://roomsyncst.table.core.windows.net',
       managedIdentityClientId: undefined,
     });
     const explicit = loadConfig({
+      ...SERVICES,
       AzureWebJobsStorage__queueServiceUri: 'https://q.example/',
       AzureWebJobsStorage__tableServiceUri: 'https://t.example/',
       AzureWebJobsStorage__clientId: '00000000-0000-0000-0000-000000000001',
@@ -90,8 +125,53 @@ describe('loadConfig', () => {
 
   it('uses TLS unless the connection string says http', () => {
     const secure = loadConfig({
+      ...SERVICES,
       AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b',
     }).storage;
     assert.equal(secure.kind === 'connectionString' && secure.allowInsecure, false);
+  });
+
+  it('names each missing or bad Graph, Workplace and public URL setting, never echoing secrets', () => {
+    const problems = problemsOf({
+      AzureWebJobsStorage: AZURITE,
+      GRAPH_TENANT_ID: '',
+      GRAPH_CLIENT_SECRET: '',
+      WORKPLACE_BASE_URL: 'http://workplace.contoso.com',
+      WORKPLACE_API_KEY: '',
+      WORKPLACE_WEBHOOK_SECRET: 'short-SECRET',
+      ROOMSYNC_PUBLIC_URL: 'not a url',
+    });
+    assert.deepEqual(
+      problems.map((p) => p.split(':')[0]),
+      [
+        'GRAPH_TENANT_ID',
+        'GRAPH_CLIENT_SECRET',
+        'WORKPLACE_BASE_URL',
+        'WORKPLACE_WEBHOOK_SECRET',
+        'WORKPLACE_TOKEN_URL',
+        'WORKPLACE_CLIENT_ID',
+        'WORKPLACE_CLIENT_SECRET',
+        'ROOMSYNC_PUBLIC_URL',
+      ],
+    );
+    assert.match(problems[2] ?? '', /must be https/);
+    assert.ok(!problems.join('\n').includes('short-SECRET'));
+  });
+
+  it('takes a certificate or the managed identity for Graph', () => {
+    const certificate = loadConfig({
+      ...SERVICES,
+      AzureWebJobsStorage: AZURITE,
+      GRAPH_AUTH: 'certificate',
+      GRAPH_CLIENT_CERTIFICATE_PATH: '/secrets/roomsync.pem',
+    }).graph.auth;
+    assert.equal(certificate.kind === 'certificate' && certificate.certificatePath, '/secrets/roomsync.pem');
+    const identity = loadConfig({
+      AzureWebJobsStorage: AZURITE,
+      ...SERVICES,
+      GRAPH_AUTH: 'managedIdentity',
+      GRAPH_CLIENT_ID: '',
+    });
+    assert.deepEqual(identity.graph.auth, { kind: 'managedIdentity' });
   });
 });
