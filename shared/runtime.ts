@@ -1,27 +1,78 @@
+import type { QueueClient } from '@azure/storage-queue';
 import { loadConfig, type Config } from './config';
+import { GraphGateway, graphCredential } from './graph';
+import { QUEUES } from './queue/messages';
 import { createStorageClients, type StorageClients } from './storage';
+import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './telemetry/logger';
+import { WorkplaceClient } from './workplace';
 
 /** What the functions share within one worker process: built once, on first use. */
 export interface Services {
   config: Config;
   storage: StorageClients;
   logger: Logger;
+  store: Store;
+  graph: GraphGateway;
+  workplace: WorkplaceClient;
+  /** A queue that exists (created on first use in this process). */
+  queue(name: (typeof QUEUES)[keyof typeof QUEUES]): Promise<QueueClient>;
+  /** The store's tables exist (created on first use in this process). */
+  ready(): Promise<Store>;
 }
 
 let services: Services | undefined;
 
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make().catch((err: unknown) => {
+      // A failed start (storage not up yet) is tried again next time rather than remembered.
+      made = undefined;
+      throw err;
+    });
+    return made;
+  };
+}
+
 /**
  * Function modules call this at load time, so a bad configuration stops the app from starting (the
- * ConfigError names every bad setting) rather than failing one request at a time.
+ * ConfigError names every bad setting) rather than failing one request at a time. Clients are cheap
+ * to build and connect lazily; tables and queues are created once per process on first use.
  */
 export function getServices(): Services {
   if (!services) {
     const config = loadConfig(process.env);
+    const storage = createStorageClients(config.storage);
+    const store = createStore(storage);
+    const ensureStore = once(async () => {
+      await store.ensure();
+      return store;
+    });
+    const queues = new Map<string, () => Promise<QueueClient>>();
     services = {
       config,
-      storage: createStorageClients(config.storage),
+      storage,
       logger: createLogger({ level: config.logLevel }),
+      store,
+      graph: new GraphGateway({
+        credential: graphCredential(config.graph.auth),
+        baseUrl: config.graph.baseUrl,
+      }),
+      workplace: new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth }),
+      queue(name) {
+        let ensure = queues.get(name);
+        if (!ensure) {
+          ensure = once(async () => {
+            const client = storage.queue(name);
+            await client.createIfNotExists();
+            return client;
+          });
+          queues.set(name, ensure);
+        }
+        return ensure();
+      },
+      ready: ensureStore,
     };
   }
   return services;

@@ -1,0 +1,52 @@
+import {
+  app,
+  type HttpFunctionOptions,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import { acceptGraphNotifications } from '../shared/ingress/graph-notifications';
+import { enqueue } from '../shared/queue/encoding';
+import { QUEUES } from '../shared/queue/messages';
+import { getServices } from '../shared/runtime';
+
+const services = getServices();
+
+export async function graphNotificationsHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  // Subscription validation: Graph POSTs a token and wants it back, decoded, as text/plain within 10 s.
+  const token = request.query.get('validationToken');
+  if (token !== null) return { status: 200, headers: { 'content-type': 'text/plain' }, body: token };
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return { status: 400, jsonBody: { error: 'the body is not JSON' } };
+  }
+  const store = await services.ready();
+  const outcome = await acceptGraphNotifications(body, {
+    subscription: (id) => store.subscriptions.get(id),
+    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
+    enqueueSubscription: async (message) => enqueue(await services.queue(QUEUES.subscriptions), message),
+    logger: services.logger,
+    correlationId: context.invocationId,
+  });
+  if (outcome.status === 400) return { status: 400, jsonBody: { error: outcome.error } };
+  services.logger.debug('Graph notifications enqueued', { correlationId: context.invocationId, ...outcome });
+  return { status: 202 };
+}
+
+// Anonymous: Graph sends no key. Each item is checked against its subscription's clientState instead.
+export const graphNotifications = {
+  name: 'graphNotifications',
+  options: {
+    methods: ['POST'],
+    authLevel: 'anonymous',
+    route: 'graph/notifications',
+    handler: graphNotificationsHandler,
+  } satisfies HttpFunctionOptions,
+};
+
+app.http(graphNotifications.name, graphNotifications.options);

@@ -1,0 +1,43 @@
+import {
+  app,
+  type HttpFunctionOptions,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import { acceptWorkplaceWebhook } from '../shared/ingress/workplace-webhook';
+import { enqueue } from '../shared/queue/encoding';
+import { QUEUES } from '../shared/queue/messages';
+import { getServices } from '../shared/runtime';
+
+const services = getServices();
+
+export async function workplaceWebhookHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  // The signature covers the raw bytes: read them as they came, never a re-serialised body.
+  const rawBody = await request.text();
+  const outcome = await acceptWorkplaceWebhook((name) => request.headers.get(name), rawBody, {
+    secret: services.config.workplace.webhookSecret,
+    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
+    logger: services.logger,
+    correlationId: context.invocationId,
+  });
+  return outcome.status === 202
+    ? { status: 202 }
+    : { status: outcome.status, jsonBody: { error: outcome.error } };
+}
+
+// Anonymous: Workplace signs its deliveries (HMAC) instead of sending a function key.
+export const workplaceWebhook = {
+  name: 'workplaceWebhook',
+  options: {
+    methods: ['POST'],
+    authLevel: 'anonymous',
+    route: 'workplace/webhook',
+    handler: workplaceWebhookHandler,
+  } satisfies HttpFunctionOptions,
+};
+
+app.http(workplaceWebhook.name, workplaceWebhook.options);

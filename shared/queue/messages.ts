@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * What the HTTP functions enqueue and the workers consume. Every message carries a schema version and
+ * the correlation id of the request that caused it, so one change can be followed through the logs.
+ */
+
+export const QUEUES = {
+  /** One message per change to apply: a Graph notification item, a Workplace webhook, a backfill. */
+  sync: 'sync-changes',
+  /** Subscription upkeep: create, renew, reauthorize, recreate. */
+  subscriptions: 'subscription-events',
+} as const;
+
+const envelope = { v: z.literal(1), correlationId: z.string().min(1) };
+
+export const syncMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    ...envelope,
+    kind: z.literal('graphChange'),
+    room: z.string().min(1),
+    subscriptionId: z.string().min(1),
+    eventId: z.string().min(1),
+    changeType: z.enum(['created', 'updated', 'deleted']),
+    /** The changeKey Graph announced, when it did: the worker drops an echo of its own write by it. */
+    changeKey: z.string().optional(),
+  }),
+  z.object({
+    ...envelope,
+    kind: z.literal('workplaceChange'),
+    reservationId: z.string().min(1),
+    version: z.number().int().positive().optional(),
+    type: z.enum(['reservation.created', 'reservation.updated', 'reservation.cancelled']),
+  }),
+  z.object({ ...envelope, kind: z.literal('backfill'), room: z.string().min(1) }),
+]);
+
+export const subscriptionMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    ...envelope,
+    kind: z.literal('lifecycle'),
+    subscriptionId: z.string().min(1),
+    event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
+  }),
+  z.object({ ...envelope, kind: z.literal('subscribe'), room: z.string().min(1) }),
+]);
+
+export type SyncMessage = z.infer<typeof syncMessageSchema>;
+export type SubscriptionMessage = z.infer<typeof subscriptionMessageSchema>;
+
+/** A queue message's payload read into its type; throws (the message goes to the poison queue) if not one. */
+export function parseSyncMessage(payload: unknown): SyncMessage {
+  return syncMessageSchema.parse(payload);
+}
+
+export function parseSubscriptionMessage(payload: unknown): SubscriptionMessage {
+  return subscriptionMessageSchema.parse(payload);
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
+import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
+import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startLocalHost, type RunningHost } from '../../local/host';
+import { parseHostJson, readHostJson } from '../../local/host-json';
+import { createLogger } from '../../shared/telemetry/logger';
+import { FUNCTION_KEY, MASTER_KEY } from './host';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+
+export interface ServiceHost {
+  azurite: RunningAzurite;
+  graph: GraphEmulator;
+  workplace: WorkplaceEmulator;
+  host: RunningHost;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The service's real functions on the local host, with Azurite and both emulators, configured as the
+ * sandbox configures them. The functions read settings from process.env when they load, as in Azure,
+ * so this sets them in the test's process (each test file runs in a process of its own).
+ */
+export async function startServiceHost(functions: string[]): Promise<ServiceHost> {
+  const [azurite, graph, workplace] = await Promise.all([
+    startAzurite(),
+    startGraphEmulator({ port: 0, meetings: { processingDelayMs: 10 } }),
+    startWorkplaceEmulator({ port: 0, webhooks: { retryDelaysMs: [100, 300], timeoutMs: 2000 } }),
+  ]);
+  Object.assign(process.env, {
+    AzureWebJobsStorage: azurite.connectionString,
+    GRAPH_BASE_URL: graph.url,
+    GRAPH_AUTHORITY_HOST: graph.url,
+    GRAPH_TENANT_ID: 'contoso',
+    GRAPH_CLIENT_ID: 'roomsync-tests',
+    GRAPH_CLIENT_SECRET: 'not-a-real-secret',
+    WORKPLACE_BASE_URL: workplace.url,
+    WORKPLACE_API_KEY: 'workplace-dev-key',
+    WORKPLACE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ROOMSYNC_PUBLIC_URL: 'http://127.0.0.1:7071',
+  });
+  const logs: string[] = [];
+  const hostJson = readHostJson(path.join(ROOT, 'host.json'));
+  const host = await startLocalHost({
+    modules: functions.map((name) => path.join(ROOT, 'functions', `${name}.ts`)),
+    settings: hostJson ?? parseHostJson({ version: '2.0' }),
+    keys: { functionKey: FUNCTION_KEY, masterKey: MASTER_KEY },
+    appSettings: process.env,
+    port: 0,
+    logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
+  });
+  return {
+    azurite,
+    graph,
+    workplace,
+    host,
+    logs,
+    close: async () => {
+      await host.stop(500);
+      await Promise.all([azurite.stop(), graph.stop(), workplace.stop()]);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { decodeMessageText } from '../../local/queue-trigger';
+import { QUEUES } from '../../shared/queue/messages';
+import { createStorageClients } from '../../shared/storage';
+import { loadStorageConfig } from '../../shared/config';
+import { createStore } from '../../shared/store';
+import { webhookSignature } from '../../shared/workplace';
+import { startServiceHost, WEBHOOK_SECRET, type ServiceHost } from '../helpers/service-host';
+
+describe('ingress functions on the local host: graphNotifications and workplaceWebhook', () => {
+  let service: ServiceHost;
+  const stdout: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  before(async () => {
+    service = await startServiceHost(['graph-notifications', 'workplace-webhook']);
+    // The functions log to stdout, as they do in Azure (Application Insights collects it).
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      stdout.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    const store = createStore(createStorageClients(loadStorageConfig(process.env)));
+    await store.ensure();
+    await store.subscriptions.save({
+      id: 'sub-1',
+      room: 'room.alpha@contoso.com',
+      expiresAt: '2026-11-28T00:00:00Z',
+      clientState: 'the-client-state',
+      createdAt: '2026-11-25T00:00:00Z',
+    });
+  });
+  beforeEach(async () => {
+    stdout.length = 0;
+    for (const name of Object.values(QUEUES))
+      await queue(name)
+        .clearMessages()
+        .catch(() => undefined);
+  });
+  after(async () => {
+    process.stdout.write = write;
+    await service.close();
+  });
+
+  const queue = (name: string) => createStorageClients(loadStorageConfig(process.env)).queue(name);
+  async function drain(name: string): Promise<unknown[]> {
+    const client = queue(name);
+    if (!(await client.exists())) return [];
+    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
+    return receivedMessageItems.map((m) => JSON.parse(decodeMessageText(m.messageText, 'base64')) as unknown);
+  }
+  const post = (route: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${service.host.url}/api/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  it('answers Graph’s validation handshake with the decoded token as text/plain', async () => {
+    const token = 'Validation: Token with spaces & symbols';
+    const res = await fetch(
+      `${service.host.url}/api/graph/notifications?validationToken=${encodeURIComponent(token)}`,
+      { method: 'POST' },
+    );
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(await res.text(), token);
+  });
+
+  it('enqueues one message per valid item, drops and logs a wrong clientState, routes lifecycle events', async () => {
+    const res = await post(
+      'graph/notifications',
+      JSON.stringify({
+        value: [
+          {
+            subscriptionId: 'sub-1',
+            clientState: 'the-client-state',
+            changeType: 'updated',
+            resource: 'Users/x/Events/AAMk1',
+            resourceData: { '@odata.type': '#Microsoft.Graph.Event', id: 'AAMk1', '@odata.etag': 'W/"ck-7"' },
+          },
+          {
+            subscriptionId: 'sub-1',
+            clientState: 'forged',
+            changeType: 'deleted',
+            resourceData: { id: 'AAMk2' },
+          },
+          { subscriptionId: 'sub-1', clientState: 'the-client-state', lifecycleEvent: 'missed' },
+        ],
+      }),
+    );
+    assert.equal(res.status, 202);
+    const sync = await drain(QUEUES.sync);
+    assert.equal(sync.length, 1);
+    assert.deepEqual(
+      { ...(sync[0] as Record<string, unknown>), correlationId: 'x' },
+      {
+        v: 1,
+        correlationId: 'x',
+        kind: 'graphChange',
+        room: 'room.alpha@contoso.com',
+        subscriptionId: 'sub-1',
+        eventId: 'AAMk1',
+        changeType: 'updated',
+        changeKey: 'ck-7',
+      },
+    );
+    assert.deepEqual(
+      (await drain(QUEUES.subscriptions)).map((m) => (m as { event: string }).event),
+      ['missed'],
+    );
+    assert.ok(
+      stdout.some((line) => line.includes('wrong clientState')),
+      'the drop is logged',
+    );
+    assert.ok(!stdout.join('').includes('forged'), 'the forged secret is not logged');
+  });
+
+  it('refuses malformed JSON with 400 and enqueues nothing', async () => {
+    assert.equal((await post('graph/notifications', '{"value": [')).status, 400);
+    assert.equal((await post('graph/notifications', '{"items": []}')).status, 400);
+    assert.deepEqual(await drain(QUEUES.sync), []);
+  });
+
+  it('verifies Workplace webhooks: a signed one is enqueued, a bad signature is 401, malformed JSON 400', async () => {
+    const body = JSON.stringify({
+      deliveryId: '6f1c4a52-0d52-4d8e-9c5e-3f2b1a0e9d77',
+      type: 'reservation.created',
+      reservationId: 'r-1',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+    });
+    const signed = (raw: string, secret = WEBHOOK_SECRET) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      return {
+        'x-workplace-timestamp': timestamp,
+        'x-workplace-signature': webhookSignature(secret, timestamp, raw),
+      };
+    };
+    assert.equal((await post('workplace/webhook', body, signed(body))).status, 202);
+    assert.equal(
+      (await post('workplace/webhook', body, signed(body, 'another-secret-0123456789'))).status,
+      401,
+    );
+    assert.equal((await post('workplace/webhook', body)).status, 401);
+    assert.equal((await post('workplace/webhook', '{"oops"', signed('{"oops"'))).status, 400);
+    const sync = await drain(QUEUES.sync);
+    assert.deepEqual(
+      sync.map((m) => (m as { kind: string; reservationId: string }).reservationId),
+      ['r-1'],
+    );
+  });
+});
