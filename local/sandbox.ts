@@ -8,9 +8,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/telemetry/logger';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startAzurite, type RunningAzurite } from './azurite';
+import { freePort } from './free-port';
 import { DEMO_PEOPLE, DEMO_ROOMS, startSandboxEmulators, type SandboxEmulators } from './sandbox-emulators';
 import { functionModulesIn } from './function-app';
 import { startLocalHost, type RunningHost } from './host';
@@ -43,15 +42,6 @@ const SANDBOX_PROVIDED = {
   WORKPLACE_WEBHOOK_SECRET: 'provided-by-the-sandbox',
   ROOMSYNC_PUBLIC_URL: 'http://127.0.0.1:7071',
 };
-
-/** A free loopback port, for a host that must know its own URL before it listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function validateSettings(env: NodeJS.ProcessEnv, azuriteWillProvideStorage: boolean): SandboxSettings {
   const problems: string[] = [];

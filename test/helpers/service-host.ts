@@ -2,8 +2,9 @@ import path from 'node:path';
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { freePort } from '../../local/free-port';
 import { startLocalHost, type RunningHost } from '../../local/host';
-import { parseHostJson, readHostJson } from '../../local/host-json';
+import { readHostJson } from '../../local/host-json';
 import { createLogger } from '../../shared/telemetry/logger';
 import { FUNCTION_KEY, MASTER_KEY } from './host';
 
@@ -26,6 +27,7 @@ export interface ServiceHost {
  * so this sets them in the test's process (each test file runs in a process of its own).
  */
 export async function startServiceHost(functions: string[]): Promise<ServiceHost> {
+  const port = await freePort();
   const [azurite, graph, workplace] = await Promise.all([
     startAzurite(),
     startGraphEmulator({ port: 0, meetings: { processingDelayMs: 10 } }),
@@ -41,16 +43,16 @@ export async function startServiceHost(functions: string[]): Promise<ServiceHost
     WORKPLACE_BASE_URL: workplace.url,
     WORKPLACE_API_KEY: 'workplace-dev-key',
     WORKPLACE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    ROOMSYNC_PUBLIC_URL: 'http://127.0.0.1:7071',
+    ROOMSYNC_PUBLIC_URL: `http://127.0.0.1:${String(port)}`,
   });
   const logs: string[] = [];
   const hostJson = readHostJson(path.join(ROOT, 'host.json'));
   const host = await startLocalHost({
     modules: functions.map((name) => path.join(ROOT, 'functions', `${name}.ts`)),
-    settings: hostJson ?? parseHostJson({ version: '2.0' }),
+    settings: hostJson,
     keys: { functionKey: FUNCTION_KEY, masterKey: MASTER_KEY },
     appSettings: process.env,
-    port: 0,
+    port,
     logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
   });
   return {

@@ -18,7 +18,7 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       stdout.push(String(chunk));
       return write(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    });
     const store = createStore(createStorageClients(loadStorageConfig(process.env)));
     await store.ensure();
     await store.subscriptions.save({
