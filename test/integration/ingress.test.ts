@@ -15,10 +15,10 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
   before(async () => {
     service = await startServiceHost(['graph-notifications', 'workplace-webhook']);
     // The functions log to stdout, as they do in Azure (Application Insights collects it).
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       stdout.push(String(chunk));
       return write(chunk, ...rest);
-    });
+    };
     const store = createStore(createStorageClients(loadStorageConfig(process.env)));
     await store.ensure();
     await store.subscriptions.save({
