@@ -33,7 +33,7 @@ export interface Store {
 export function createStore(storage: StorageClients): Store {
   const rooms = new JsonTable<RoomRecord>(storage.table(TABLES.rooms));
   const links = new JsonTable<LinkRecord>(storage.table(TABLES.links));
-  const linkIndex = new JsonTable<{ linkId: string }>(storage.table(TABLES.linkIndex));
+  const linkIndex = new JsonTable<{ linkId: string; room?: string }>(storage.table(TABLES.linkIndex));
   const subscriptions = new JsonTable<SubscriptionRecord>(storage.table(TABLES.subscriptions));
   const deltaState = new JsonTable<DeltaStateRecord>(storage.table(TABLES.deltaState));
   const conflicts = new JsonTable<ConflictRecord>(storage.table(TABLES.conflicts));

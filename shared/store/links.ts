@@ -23,6 +23,8 @@ export type IndexKind = 'event' | 'iCalUId' | 'reservation';
 
 interface IndexRow {
   linkId: string;
+  /** For event rows: the room whose calendar holds the event (to count a room's bookings). */
+  room?: string;
 }
 
 const LINK = 'link';
@@ -69,6 +71,12 @@ export class LinkRepository {
 
   byReservation(reservationId: string): Promise<Versioned<LinkRecord> | undefined> {
     return this.via('reservation', reservationId);
+  }
+
+  /** How many events of a room the links know (its booked items, occurrences of a series as one). */
+  async countForRoom(room: string): Promise<number> {
+    const rows = await this.index.list(indexPartition('event'));
+    return rows.filter((row) => row.value.room === room.toLowerCase()).length;
   }
 
   /**

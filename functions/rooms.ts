@@ -1,0 +1,96 @@
+import {
+  app,
+  type HttpFunctionOptions,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import { enqueue } from '../shared/queue/encoding';
+import { QUEUES } from '../shared/queue/messages';
+import {
+  getRoom,
+  listRooms,
+  registerRoom,
+  resyncRoom,
+  unregisterRoom,
+  type AdminReply,
+  type RoomAdminDeps,
+} from '../shared/rooms/admin';
+import { getServices } from '../shared/runtime';
+
+const services = getServices();
+
+async function deps(context: InvocationContext): Promise<RoomAdminDeps> {
+  return {
+    store: await services.ready(),
+    graph: services.graph,
+    workplace: services.workplace,
+    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
+    publicUrl: services.config.publicUrl,
+    now: () => new Date(),
+    correlationId: context.invocationId,
+    logger: services.logger,
+  };
+}
+
+const reply = ({ status, body }: AdminReply): HttpResponseInit =>
+  body === undefined ? { status } : { status, jsonBody: body };
+
+export async function roomsHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const email = request.params.email;
+  const d = await deps(context);
+  switch (request.method) {
+    case 'POST': {
+      if (email)
+        return {
+          status: 405,
+          jsonBody: { error: { code: 'methodNotAllowed', message: 'POST /api/rooms registers a room' } },
+        };
+      let body: unknown;
+      try {
+        body = await request.json();
+      } catch {
+        return { status: 400, jsonBody: { error: { code: 'invalid', message: 'the body is not JSON' } } };
+      }
+      return reply(await registerRoom(body, d));
+    }
+    case 'DELETE':
+      return email ? reply(await unregisterRoom(email, d)) : { status: 405 };
+    default:
+      return reply(email ? await getRoom(email, d) : await listRooms(d));
+  }
+}
+
+export async function roomResyncHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  return reply(await resyncRoom(request.params.email ?? '', await deps(context)));
+}
+
+// Admin operations: the function key is required (x-functions-key or ?code=).
+export const rooms = {
+  name: 'rooms',
+  options: {
+    methods: ['GET', 'POST', 'DELETE'],
+    authLevel: 'function',
+    route: 'rooms/{email?}',
+    handler: roomsHandler,
+  } satisfies HttpFunctionOptions,
+};
+
+export const roomResync = {
+  name: 'roomResync',
+  options: {
+    methods: ['POST'],
+    authLevel: 'function',
+    route: 'rooms/{email}/resync',
+    handler: roomResyncHandler,
+  } satisfies HttpFunctionOptions,
+};
+
+app.http(rooms.name, rooms.options);
+app.http(roomResync.name, roomResync.options);

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { GraphGateway } from '../graph';
+import { GraphFailure, GraphNotFound } from '../graph';
+import type { SyncMessage } from '../queue/messages';
+import type { RoomRecord, Store, SubscriptionRecord } from '../store';
+import type { Logger } from '../telemetry/logger';
+import type { WorkplaceClient } from '../workplace';
+import { WorkplaceError } from '../workplace';
+
+/**
+ * The rooms admin API (docs/admin-api.yaml): register a room (its mailbox must exist in Exchange and
+ * its Workplace room in Workplace; then subscribe and backfill), list rooms with their sync status,
+ * unregister (stop syncing, keep every booking), and resync.
+ */
+
+/**
+ * Under every maximum Graph has documented for event subscriptions (4,230 minutes, now 10,080), so the
+ * create never fails on its lifetime; the renewal timer extends it long before it runs out.
+ */
+export const SUBSCRIPTION_LIFETIME_MINUTES = 4200;
+
+export interface RoomAdminDeps {
+  store: Store;
+  graph: Pick<GraphGateway, 'getMailbox' | 'createSubscription' | 'deleteSubscription'>;
+  workplace: Pick<WorkplaceClient, 'listRooms'>;
+  enqueueSync(message: SyncMessage): Promise<void>;
+  /** The app's public base URL; Graph posts notifications under it. */
+  publicUrl: string;
+  now(): Date;
+  correlationId: string;
+  logger: Logger;
+}
+
+export interface RoomStatus {
+  email: string;
+  workplaceRoomId: string;
+  displayName: string;
+  timeZone: string;
+  registeredAt: string;
+  subscription: { id: string; expiresAt: string } | null;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  bookings: number;
+  conflicts: number;
+}
+
+export type AdminReply = { status: number; body?: unknown };
+
+const registration = z
+  .object({
+    email: z.email().transform((e) => e.toLowerCase()),
+    workplaceRoomId: z.string().trim().min(1),
+  })
+  .strict();
+
+const problem = (status: number, code: string, message: string): AdminReply => ({
+  status,
+  body: { error: { code, message } },
+});
+
+async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStatus> {
+  const [subscriptions, bookings, conflicts] = await Promise.all([
+    deps.store.subscriptions.forRoom(room.email),
+    deps.store.links.countForRoom(room.email),
+    deps.store.conflicts.forRoom(room.email),
+  ]);
+  const latest = subscriptions.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+  return {
+    ...room,
+    subscription: latest ? { id: latest.id, expiresAt: latest.expiresAt } : null,
+    bookings,
+    conflicts: conflicts.length,
+  };
+}
+
+/** Creates the room's Graph subscription and records it. */
+export async function subscribeRoom(
+  room: string,
+  deps: Pick<RoomAdminDeps, 'store' | 'graph' | 'publicUrl' | 'now'>,
+): Promise<SubscriptionRecord> {
+  const clientState = randomBytes(32).toString('base64url');
+  const url = `${deps.publicUrl}/api/graph/notifications`;
+  const created = await deps.graph.createSubscription(room, {
+    notificationUrl: url,
+    lifecycleNotificationUrl: url,
+    clientState,
+    expirationDateTime: new Date(deps.now().getTime() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000),
+  });
+  const record: SubscriptionRecord = {
+    id: created.id,
+    room,
+    expiresAt: created.expirationDateTime,
+    clientState,
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.store.subscriptions.save(record);
+  return record;
+}
+
+export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise<AdminReply> {
+  const parsed = registration.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return problem(
+      400,
+      'invalid',
+      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}; expected { "email", "workplaceRoomId" }`,
+    );
+  }
+  const { email, workplaceRoomId } = parsed.data;
+  const existing = await deps.store.rooms.get(email);
+  if (existing && existing.workplaceRoomId !== workplaceRoomId) {
+    return problem(
+      409,
+      'alreadyRegistered',
+      `${email} is registered to Workplace room ${existing.workplaceRoomId}; unregister it first`,
+    );
+  }
+  try {
+    await deps.graph.getMailbox(email);
+  } catch (err) {
+    if (err instanceof GraphNotFound)
+      return problem(404, 'mailboxNotFound', `Exchange has no mailbox ${email}`);
+    throw err;
+  }
+  let workplaceRoom;
+  try {
+    workplaceRoom = (await deps.workplace.listRooms()).find((r) => r.id === workplaceRoomId);
+  } catch (err) {
+    if (err instanceof WorkplaceError)
+      return problem(502, 'workplaceUnavailable', `Workplace did not list its rooms: ${err.message}`);
+    throw err;
+  }
+  if (!workplaceRoom)
+    return problem(404, 'workplaceRoomNotFound', `Workplace has no room ${workplaceRoomId}`);
+
+  const room: RoomRecord = existing ?? {
+    email,
+    workplaceRoomId,
+    displayName: workplaceRoom.name,
+    timeZone: workplaceRoom.timeZone,
+    registeredAt: deps.now().toISOString(),
+    lastSyncAt: null,
+    lastError: null,
+  };
+  await deps.store.rooms.save(room);
+  const live = (await deps.store.subscriptions.forRoom(email)).some(
+    (s) => Date.parse(s.expiresAt) > deps.now().getTime(),
+  );
+  if (!live) {
+    try {
+      await subscribeRoom(email, deps);
+    } catch (err) {
+      if (!(err instanceof GraphFailure)) throw err;
+      deps.logger.error('Could not subscribe to the room', {
+        room: email,
+        correlationId: deps.correlationId,
+        error: err.message,
+      });
+      return problem(
+        502,
+        'subscriptionFailed',
+        `Graph refused the subscription for ${email}: ${err.message}`,
+      );
+    }
+  }
+  await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room: email });
+  deps.logger.info(existing ? 'Room registered again' : 'Room registered', {
+    room: email,
+    workplaceRoomId,
+    correlationId: deps.correlationId,
+  });
+  return { status: existing ? 200 : 201, body: await statusOf(room, deps) };
+}
+
+export async function listRooms(deps: RoomAdminDeps): Promise<AdminReply> {
+  const rooms = await deps.store.rooms.list();
+  return { status: 200, body: { items: await Promise.all(rooms.map((room) => statusOf(room, deps))) } };
+}
+
+export async function getRoom(email: string, deps: RoomAdminDeps): Promise<AdminReply> {
+  const room = await deps.store.rooms.get(email);
+  return room
+    ? { status: 200, body: await statusOf(room, deps) }
+    : problem(404, 'roomNotFound', `${email} is not registered`);
+}
+
+/** Stops syncing the room: its subscriptions go, its bookings and links stay. */
+export async function unregisterRoom(email: string, deps: RoomAdminDeps): Promise<AdminReply> {
+  const room = await deps.store.rooms.get(email);
+  if (!room) return problem(404, 'roomNotFound', `${email} is not registered`);
+  for (const subscription of await deps.store.subscriptions.forRoom(email)) {
+    await deps.graph.deleteSubscription(email, subscription.id);
+    await deps.store.subscriptions.remove(subscription.id);
+  }
+  await deps.store.rooms.remove(email);
+  deps.logger.info('Room unregistered', { room: room.email, correlationId: deps.correlationId });
+  return { status: 204 };
+}
+
+export async function resyncRoom(email: string, deps: RoomAdminDeps): Promise<AdminReply> {
+  const room = await deps.store.rooms.get(email);
+  if (!room) return problem(404, 'roomNotFound', `${email} is not registered`);
+  await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room: room.email });
+  return { status: 202, body: { room: room.email, queued: 'backfill' } };
+}
