@@ -145,6 +145,8 @@ function bothPresent(
   };
   const eMoved = e !== 'unchanged';
   const wMoved = w !== 'unchanged';
+  // Neither moved since the link recorded them agreeing: what differs is not ours to write.
+  if (!eMoved && !wMoved) return plan();
   if (eMoved && !wMoved) return plan(toWorkplace);
   if (wMoved && !eMoved) {
     if (owner === 'workplace' || isShortening(exchange.booking, workplace.booking)) return plan(toExchange);

@@ -66,6 +66,7 @@ describe('decide: the table', () => {
     ],
     ['both changed, Workplace owns', E(B), W(C), link('workplace', A, A), ['updateEvent', 'recordConflict']],
     ['both changed the same way', E(B), W(B), link('exchange', A, A), []],
+    ['different, but both as recorded when they last agreed', E(B), W(C), link('exchange', B, C), []],
     ['deleted in Exchange', gone, W(A), link('exchange', A, A), ['cancelReservation', 'forgetLink']],
     [
       'deleted in Exchange while its owner Workplace changed it',
