@@ -183,12 +183,12 @@ describe('decide: convergence', () => {
   it('after one plan is applied, both sides agree and a second run writes nothing (property)', () => {
     fc.assert(
       fc.property(exchangeState, workplaceState, linkState, (exchange, workplace, known) => {
-        const after = applyPlan(
-          { exchange, workplace, link: known },
-          decide(exchange, workplace, known).actions,
-        );
+        const first = decide(exchange, workplace, known);
+        const after = applyPlan({ exchange, workplace, link: known }, first.actions);
         const again = decide(after.exchange, after.workplace, after.link);
         assert.deepEqual(kinds(again.actions), [], `then ${again.rule}`);
+        // Sides the link recorded as agreeing, though they differ, are left as they are.
+        if (first.rule === 'exchange:unchanged/workplace:unchanged') return;
         if (after.exchange.kind === 'present' && after.workplace.kind === 'present') {
           assert.equal(fingerprint(after.exchange.booking), fingerprint(after.workplace.booking));
         } else {
