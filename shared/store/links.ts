@@ -23,6 +23,8 @@ export type IndexKind = 'event' | 'iCalUId' | 'reservation';
 
 interface IndexRow {
   linkId: string;
+  /** For a claim: when it was made, so a claim whose worker died can be taken over. */
+  claimedAt?: string;
   /** For event rows: the room whose calendar holds the event (to count a room's bookings). */
   room?: string;
 }
@@ -80,13 +82,27 @@ export class LinkRepository {
   }
 
   /**
-   * Claims a meeting for a link, insert-if-absent: when two rooms' notifications of one meeting arrive
-   * together, one claim wins and both workers go on with the winner's link id.
+   * Claims a meeting for a link, insert-if-absent: when two rooms' notifications of one meeting (or
+   * several notifications of one event) arrive together, one claim wins and the others learn the
+   * winner's link id. A claim older than `staleAfterMs` whose link was never written (its worker died)
+   * is taken over.
    */
-  async claimICalUId(iCalUId: string, linkId: string): Promise<string> {
-    if (await this.index.insert(indexPartition('iCalUId'), iCalUId, { linkId })) return linkId;
+  async claimICalUId(
+    iCalUId: string,
+    linkId: string,
+    now = new Date(),
+    staleAfterMs = 60_000,
+  ): Promise<string> {
+    const claim = { linkId, claimedAt: now.toISOString() };
+    if (await this.index.insert(indexPartition('iCalUId'), iCalUId, claim)) return linkId;
     const existing = await this.index.get(indexPartition('iCalUId'), iCalUId);
-    return existing?.value.linkId ?? linkId;
+    if (!existing) return this.claimICalUId(iCalUId, linkId, now, staleAfterMs);
+    const age = now.getTime() - Date.parse(existing.value.claimedAt ?? '1970-01-01T00:00:00Z');
+    if (age > staleAfterMs && !(await this.get(existing.value.linkId))) {
+      await this.index.replace(indexPartition('iCalUId'), iCalUId, claim, existing.etag);
+      return linkId;
+    }
+    return existing.value.linkId;
   }
 
   /** Writes a new link and its index rows. */

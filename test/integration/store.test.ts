@@ -86,6 +86,19 @@ describe('store: Table repositories on Azurite', () => {
     assert.equal((await store.links.get(record.id))?.value.workplaceVersion, 2);
   });
 
+  it('lets a claim whose link was never written be taken over once it is stale', async () => {
+    const claimedAt = new Date('2026-11-25T10:00:00Z');
+    assert.equal(await store.links.claimICalUId('meeting-2', 'dead-worker', claimedAt), 'dead-worker');
+    const soon = new Date(claimedAt.getTime() + 30_000);
+    assert.equal(
+      await store.links.claimICalUId('meeting-2', 'link-late', soon),
+      'dead-worker',
+      'still fresh',
+    );
+    const later = new Date(claimedAt.getTime() + 120_000);
+    assert.equal(await store.links.claimICalUId('meeting-2', 'link-late', later), 'link-late');
+  });
+
   it('lets exactly one of two concurrent claims of a meeting win', async () => {
     const [a, b] = await Promise.all([
       store.links.claimICalUId('meeting-1', 'link-a'),

@@ -1,0 +1,247 @@
+import type { GraphEvent } from '../graph';
+import {
+  RESERVATION_ID_PROPERTY,
+  bookingFromGraphEvent,
+  bookingFromReservation,
+  graphEventFromBooking,
+  graphPatch,
+  reservationFromBooking,
+  type RoomDirectory,
+} from '../mapping';
+import { fingerprint, type Booking } from '../model';
+import type { LinkRecord } from '../store';
+import type { Reservation } from '../workplace';
+import { transactionIdFor, type SyncDeps } from './context';
+import type { Action, Plan } from './decide';
+
+/** The two sides as the worker read them, and the link record being brought up to date. */
+export interface Sides {
+  record: LinkRecord;
+  exchange: { room: string; event: GraphEvent; booking: Booking } | undefined;
+  workplace: { reservation: Reservation; booking: Booking } | undefined;
+  rooms: RoomDirectory;
+  correlationId: string;
+}
+
+export interface Applied {
+  record: LinkRecord;
+  forget: boolean;
+  writes: number;
+}
+
+/** An event as Graph returned it from a write, with the extended properties the write set (not echoed back). */
+function withProperties(event: GraphEvent, properties: { id: string; value: string }[]): GraphEvent {
+  return { ...event, singleValueExtendedProperties: properties };
+}
+
+function readWritten(event: GraphEvent, room: string, properties: { id: string; value: string }[]): Booking {
+  return bookingFromGraphEvent(withProperties(event, properties), { roomEmail: room });
+}
+
+function propertiesOf(event: GraphEvent): { id: string; value: string }[] {
+  const list = event.singleValueExtendedProperties;
+  return Array.isArray(list) ? (list as { id: string; value: string }[]) : [];
+}
+
+/** Runs a plan's actions in order, recording each write in the link as it succeeds. */
+export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<Applied> {
+  let record = { ...sides.record };
+  let forget = false;
+  let writes = 0;
+  const log = deps.logger.child({ correlationId: sides.correlationId, linkId: record.id, rule: plan.rule });
+
+  const recordWorkplace = (reservation: Reservation): void => {
+    record = {
+      ...record,
+      reservationId: reservation.id,
+      workplaceVersion: reservation.version,
+      workplaceFingerprint: fingerprint(
+        bookingFromReservation(liveLines(reservation, sides.rooms), sides.rooms),
+      ),
+    };
+  };
+  const recordExchange = (room: string, event: GraphEvent, booking: Booking): void => {
+    const copies = record.copies.filter((c) => c.room !== room);
+    copies.push({ room, eventId: event.id, changeKey: event.changeKey ?? null });
+    record = {
+      ...record,
+      copies,
+      iCalUId: record.iCalUId ?? event.iCalUId ?? null,
+      exchangeFingerprint: fingerprint(booking),
+    };
+  };
+
+  for (const action of plan.actions) {
+    log.info('Applying', { action: action.kind });
+    await run(action);
+  }
+  return { record, forget, writes };
+
+  async function run(action: Action): Promise<void> {
+    switch (action.kind) {
+      case 'createReservation': {
+        const body = {
+          ...reservationFromBooking(action.booking, sides.rooms),
+          source: 'exchange' as const,
+          externalRef: sides.exchange?.event.iCalUId ?? null,
+        };
+        const key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}`;
+        recordWorkplace(await deps.workplace.createReservation(body, key));
+        writes += 1;
+        return;
+      }
+      case 'updateReservation': {
+        const id = record.reservationId ?? sides.workplace?.reservation.id;
+        if (!id) throw new Error('updateReservation without a reservation');
+        const current = sides.workplace?.reservation;
+        const body = {
+          ...reservationFromBooking(action.booking, sides.rooms),
+          ...(current ? { source: current.source, externalRef: current.externalRef ?? null } : {}),
+        };
+        recordWorkplace(await deps.workplace.replaceReservation(id, body, action.version));
+        writes += 1;
+        return;
+      }
+      case 'cancelReservation': {
+        const id = record.reservationId ?? sides.workplace?.reservation.id;
+        if (id) await deps.workplace.cancelReservation(id, action.version);
+        writes += 1;
+        return;
+      }
+      case 'createEvent': {
+        const reservationId = sides.workplace?.reservation.id ?? record.reservationId;
+        const host = action.booking.rooms[0];
+        if (!host || !reservationId) {
+          log.warn('Nothing to create: the reservation has no registered room', {});
+          return;
+        }
+        const busy = await roomIsBusy(host, action.booking, reservationId, deps);
+        if (busy) {
+          await recordRoomTaken(host, reservationId, busy, sides, deps);
+          forget = true;
+          writes += 1;
+          return;
+        }
+        const body = graphEventFromBooking(action.booking, { hostRoom: host });
+        const properties = [
+          ...(body.singleValueExtendedProperties ?? []),
+          { id: RESERVATION_ID_PROPERTY, value: reservationId },
+        ];
+        const created = await deps.graph.createEvent(
+          host,
+          { ...body, singleValueExtendedProperties: properties },
+          transactionIdFor(reservationId),
+        );
+        recordExchange(host, created, readWritten(created, host, properties));
+        record = { ...record, organizerRoom: record.organizerRoom ?? host };
+        writes += 1;
+        return;
+      }
+      case 'updateEvent': {
+        const exchange = sides.exchange;
+        if (!exchange) throw new Error('updateEvent without an event');
+        const patch = graphPatch(exchange.booking, action.booking, {
+          hostRoom: record.organizerRoom ?? exchange.room,
+        });
+        if (Object.keys(patch).length === 0) return;
+        const updated = await deps.graph.updateEvent(
+          exchange.room,
+          exchange.event.id,
+          patch,
+          action.changeKey,
+        );
+        const properties = patch.singleValueExtendedProperties ?? propertiesOf(exchange.event);
+        recordExchange(exchange.room, updated, readWritten(updated, exchange.room, properties));
+        writes += 1;
+        return;
+      }
+      case 'deleteEvent': {
+        if (sides.exchange) await deps.graph.deleteEvent(sides.exchange.room, sides.exchange.event.id);
+        writes += 1;
+        return;
+      }
+      case 'declineEvent': {
+        if (sides.exchange) {
+          await deps.graph.declineEvent(
+            sides.exchange.room,
+            sides.exchange.event.id,
+            'The room was cancelled in Workplace.',
+          );
+        }
+        writes += 1;
+        return;
+      }
+      case 'recordConflict': {
+        const room = sides.exchange?.room ?? action.workplace?.rooms[0] ?? action.exchange?.rooms[0] ?? '';
+        await deps.store.conflicts.add({
+          room,
+          at: deps.now().toISOString(),
+          reason: action.reason,
+          linkId: record.id,
+          reservationId: record.reservationId,
+          eventId: sides.exchange?.event.id ?? null,
+          summary:
+            action.reason === 'bothChanged'
+              ? `Changed on both sides; the ${record.origin === 'exchange' ? 'Exchange' : 'Workplace'} version was kept`
+              : 'Workplace changed a booking made in Outlook; Exchange’s version was restored',
+        });
+        return;
+      }
+      case 'forgetLink':
+        forget = true;
+        return;
+    }
+  }
+}
+
+/** Only the lines of rooms roomsync syncs, so both sides describe the same rooms. */
+export function liveLines(reservation: Reservation, rooms: RoomDirectory): Reservation {
+  return {
+    ...reservation,
+    lines: reservation.lines.filter((line) => rooms.roomEmail(line.roomId) !== undefined),
+  };
+}
+
+/**
+ * Direct writes into a room's calendar skip Exchange's own conflict check (design §5), so roomsync checks
+ * the room itself: any busy item overlapping the booking, other than this reservation's own event.
+ */
+async function roomIsBusy(
+  room: string,
+  booking: Booking,
+  reservationId: string,
+  deps: SyncDeps,
+): Promise<GraphEvent | undefined> {
+  const items = await deps.graph.calendarView(room, booking.start, booking.end);
+  return items.find((item) => {
+    if (item.isCancelled === true || item.showAs === 'free') return false;
+    // Our own event, made before a crash that kept the link from being saved, carries our transactionId.
+    return item.transactionId !== transactionIdFor(reservationId);
+  });
+}
+
+async function recordRoomTaken(
+  room: string,
+  reservationId: string,
+  busy: GraphEvent,
+  sides: Sides,
+  deps: SyncDeps,
+): Promise<void> {
+  await deps.store.conflicts.add({
+    room,
+    at: deps.now().toISOString(),
+    reason: 'roomTaken',
+    linkId: sides.record.id,
+    reservationId,
+    eventId: busy.id,
+    summary:
+      'The room is already booked in Exchange at that time; the reservation was not written to Exchange',
+  });
+  const roomId = sides.rooms.workplaceRoomId(room);
+  if (roomId)
+    await deps.workplace.declineLine(
+      reservationId,
+      roomId,
+      'The room is already booked in Exchange at that time.',
+    );
+}

@@ -1,0 +1,219 @@
+import {
+  RESERVATION_ID_PROPERTY,
+  bookingFromGraphEvent,
+  bookingFromReservation,
+  graphEventIdentity,
+  type RoomDirectory,
+} from '../mapping';
+import { canonicalBooking, fingerprint as fingerprintOf, type Booking } from '../model';
+import type { SyncMessage } from '../queue/messages';
+import { LinkRepository, type LinkRecord, type Versioned } from '../store';
+import { NotFound, type Reservation } from '../workplace';
+import type { GraphEvent } from '../graph';
+import { apply, liveLines, type Sides } from './apply';
+import { roomDirectory, type SyncDeps } from './context';
+import { decide, type ExchangeState, type Side, type WorkplaceState } from './decide';
+
+/**
+ * One queue message, carried through: read both sides and the link, decide, apply, save the link. Safe
+ * to run again for the same message (every write is idempotent or guarded by a version), which is what
+ * the queue's at-least-once delivery asks for.
+ */
+
+/** Another worker claimed this meeting and has not written its link yet: try again shortly. */
+export class LinkInProgress extends Error {
+  constructor(iCalUId: string) {
+    super(`another worker is linking meeting ${iCalUId}`);
+    this.name = 'LinkInProgress';
+  }
+}
+
+export interface SyncOutcome {
+  rule: string;
+  writes: number;
+  /** Why nothing was read or written, when that was decided before reading. */
+  skipped?: 'echo' | 'notSynced';
+}
+
+function reservationIdOf(event: GraphEvent): string | undefined {
+  const list = Array.isArray(event.singleValueExtendedProperties)
+    ? (event.singleValueExtendedProperties as { id: string; value: string }[])
+    : [];
+  return list.find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())?.value;
+}
+
+/** The Exchange booking restricted to the rooms roomsync syncs, so both sides describe the same rooms. */
+function projected(booking: Booking, rooms: { emails: Set<string> }): Booking {
+  return canonicalBooking({ ...booking, rooms: booking.rooms.filter((room) => rooms.emails.has(room)) });
+}
+
+function exchangeState(exchange: Sides['exchange']): ExchangeState {
+  return exchange
+    ? { kind: 'present', booking: exchange.booking, changeKey: exchange.event.changeKey ?? '' }
+    : { kind: 'absent' };
+}
+
+function workplaceState(workplace: Sides['workplace']): WorkplaceState {
+  return workplace
+    ? { kind: 'present', booking: workplace.booking, version: workplace.reservation.version }
+    : { kind: 'absent' };
+}
+
+async function readReservation(
+  id: string | null | undefined,
+  deps: SyncDeps,
+  rooms: RoomDirectory,
+): Promise<Sides['workplace']> {
+  if (!id) return undefined;
+  let reservation: Reservation;
+  try {
+    reservation = await deps.workplace.getReservation(id);
+  } catch (err) {
+    if (err instanceof NotFound) return undefined;
+    throw err;
+  }
+  if (reservation.cancelled) return undefined;
+  const live = liveLines(reservation, rooms);
+  if (live.lines.every((line) => line.status === 'declined')) return undefined;
+  return { reservation, booking: bookingFromReservation(live, rooms) };
+}
+
+async function readEvent(
+  room: string,
+  eventId: string,
+  deps: SyncDeps,
+  rooms: { emails: Set<string> },
+): Promise<Sides['exchange']> {
+  const event = await deps.graph.getEvent(room, eventId);
+  if (!event || event.isCancelled === true) return undefined;
+  const response = (event.responseStatus as { response?: string } | undefined)?.response;
+  // A room that declined holds no booking, whatever is left in its calendar.
+  if (response === 'declined') return undefined;
+  return { room, event, booking: projected(bookingFromGraphEvent(event, { roomEmail: room }), rooms) };
+}
+
+function newLink(origin: Side): LinkRecord {
+  return {
+    id: LinkRepository.newId(),
+    origin,
+    organizerRoom: null,
+    reservationId: null,
+    iCalUId: null,
+    copies: [],
+    exchangeFingerprint: null,
+    workplaceFingerprint: null,
+    workplaceVersion: null,
+    updatedAt: new Date(0).toISOString(),
+  };
+}
+
+async function settle(
+  link: Versioned<LinkRecord> | undefined,
+  sides: Sides,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const record = sides.record;
+  const plan = decide(
+    exchangeState(sides.exchange),
+    workplaceState(sides.workplace),
+    link
+      ? {
+          origin: record.origin,
+          exchange: record.exchangeFingerprint ? { fingerprint: record.exchangeFingerprint } : null,
+          workplace: record.workplaceFingerprint ? { fingerprint: record.workplaceFingerprint } : null,
+        }
+      : null,
+  );
+  const applied = await apply(plan, sides, deps);
+  // What each side holds now, as written or else as read: the agreement the next run compares with.
+  const wrote = (...kinds: string[]): boolean => plan.actions.some((a) => kinds.includes(a.kind));
+  let next = applied.record;
+  if (sides.exchange && !wrote('createEvent', 'updateEvent', 'deleteEvent', 'declineEvent')) {
+    next = {
+      ...next,
+      exchangeFingerprint: fingerprintOf(sides.exchange.booking),
+      iCalUId: next.iCalUId ?? sides.exchange.event.iCalUId ?? null,
+      copies: upsertCopy(next.copies, sides.exchange.room, sides.exchange.event),
+    };
+  }
+  if (sides.workplace && !wrote('createReservation', 'updateReservation', 'cancelReservation')) {
+    next = {
+      ...next,
+      reservationId: sides.workplace.reservation.id,
+      workplaceVersion: sides.workplace.reservation.version,
+      workplaceFingerprint: fingerprintOf(sides.workplace.booking),
+    };
+  }
+  next = { ...next, updatedAt: deps.now().toISOString() };
+  if (applied.forget) {
+    if (link) await deps.store.links.delete(link.value);
+  } else if (next.reservationId || next.copies.length > 0) {
+    if (link) await deps.store.links.save(next, link.etag);
+    else await deps.store.links.create(next);
+  }
+  return { rule: plan.rule, writes: applied.writes };
+}
+
+function upsertCopy(copies: LinkRecord['copies'], room: string, event: GraphEvent): LinkRecord['copies'] {
+  return [
+    ...copies.filter((c) => c.room !== room),
+    { room, eventId: event.id, changeKey: event.changeKey ?? null },
+  ];
+}
+
+export async function syncGraphChange(
+  message: Extract<SyncMessage, { kind: 'graphChange' }>,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const known = await deps.store.links.byEvent(message.room, message.eventId);
+  const copy = known?.value.copies.find((c) => c.room === message.room && c.eventId === message.eventId);
+  // The notification of our own write (or of a change already seen): no Graph call at all.
+  if (message.changeKey && copy?.changeKey === message.changeKey)
+    return { rule: 'echo', writes: 0, skipped: 'echo' };
+  const rooms = await roomDirectory(deps.store);
+  if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
+  const exchange = await readEvent(message.room, message.eventId, deps, rooms);
+  let link = known;
+  let record = link?.value ?? newLink('exchange');
+  if (!link && exchange) {
+    const reservationId = reservationIdOf(exchange.event);
+    const iCalUId = graphEventIdentity(exchange.event).iCalUId;
+    link = reservationId ? await deps.store.links.byReservation(reservationId) : undefined;
+    if (!link && iCalUId) {
+      // First sight of this meeting: claim it, so concurrent messages about it agree on one link.
+      const winner = await deps.store.links.claimICalUId(iCalUId, record.id, deps.now());
+      if (winner !== record.id) {
+        link = await deps.store.links.get(winner);
+        if (!link) throw new LinkInProgress(iCalUId);
+      }
+    }
+    record = link?.value ?? record;
+  }
+  const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
+  const workplace = await readReservation(reservationId, deps, rooms);
+  return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+}
+
+export async function syncWorkplaceChange(
+  message: Extract<SyncMessage, { kind: 'workplaceChange' }>,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const link = await deps.store.links.byReservation(message.reservationId);
+  // A webhook for a version we wrote or already read: nothing new.
+  if (
+    link &&
+    message.version !== undefined &&
+    link.value.workplaceVersion !== null &&
+    message.version <= link.value.workplaceVersion
+  ) {
+    return { rule: 'echo', writes: 0, skipped: 'echo' };
+  }
+  const rooms = await roomDirectory(deps.store);
+  const workplace = await readReservation(message.reservationId, deps, rooms);
+  if (!link && workplace && workplace.booking.rooms.length === 0)
+    return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
+  const host = link?.value.copies.find((c) => c.room === link.value.organizerRoom) ?? link?.value.copies[0];
+  const exchange = host ? await readEvent(host.room, host.eventId, deps, rooms) : undefined;
+  const record = link?.value ?? { ...newLink('workplace'), reservationId: message.reservationId };
+  return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+}
