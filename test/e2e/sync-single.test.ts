@@ -208,4 +208,124 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     );
     assert.equal(workplaceCount('GET /reservations/{id}') - wpGets, 0, 'no GET for the echo webhook');
   });
+
+  it('Outlook organizer updates and the cancellation follow into Workplace', async () => {
+    const made = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Budget',
+      start: { dateTime: '2026-12-11T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-11T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+    })) as GraphEvent;
+    const find = async (subject: string) =>
+      (await reservations()).find((r) => r.subject === subject && !r.cancelled);
+    const first = await waitFor('the reservation', () => find('Budget'), 15_000);
+    await graph.api(`/users/${ADA}/events/${made.id}`).patch({
+      subject: 'Budget (moved)',
+      start: { dateTime: '2026-12-11T13:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-11T14:30:00', timeZone: 'UTC' },
+    });
+    const moved = await waitFor('the update', () => find('Budget (moved)'), 15_000);
+    assert.equal(moved.id, first.id);
+    assert.equal(moved.start, '2026-12-11T13:00:00');
+    assert.equal(moved.end, '2026-12-11T14:30:00');
+    assert.equal(moved.timeZone, 'UTC');
+    await graph.api(`/users/${ADA}/events/${made.id}`).delete();
+    await waitFor(
+      'the cancellation',
+      async () => (await workplace.getReservation(first.id)).cancelled,
+      15_000,
+    );
+  });
+
+  it('Workplace updates and the cancellation follow into the room’s calendar', async () => {
+    const made = await workplace.createReservation(
+      {
+        subject: 'Retro',
+        start: '2026-12-14T09:00:00',
+        end: '2026-12-14T10:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: GRACE, name: 'Grace Hopper' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      'test-retro',
+    );
+    await waitFor('the event', async () => (await roomEvents()).find((e) => e.subject === 'Retro'), 15_000);
+    const current = await workplace.getReservation(made.id);
+    await workplace.replaceReservation(
+      made.id,
+      {
+        subject: 'Retro (longer)',
+        start: current.start,
+        end: '2026-12-14T11:00:00',
+        timeZone: current.timeZone,
+        responsible: { email: GRACE, name: 'Grace Hopper' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      current.version,
+    );
+    const updated = await waitFor(
+      'the update',
+      async () => (await roomEvents()).find((e) => e.subject === 'Retro (longer)'),
+      15_000,
+    );
+    assert.equal(updated.start.dateTime.slice(0, 16), '2026-12-14T08:00');
+    await workplace.cancelReservation(made.id);
+    await waitFor(
+      'the deletion',
+      async () => !(await roomEvents()).some((e) => e.subject.startsWith('Retro')),
+      15_000,
+    );
+  });
+
+  it('does not write a Workplace reservation over an Exchange booking, and shows the conflict in the room’s status', async () => {
+    // A booking Exchange holds that roomsync has not seen (its notification was lost).
+    await fetch(`${service.graph.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notifications: { drop: 1 } }),
+    });
+    await graph.api(`/users/${ROOM}/events`).post({
+      subject: 'Maintenance',
+      start: { dateTime: '2026-12-15T08:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-15T12:00:00', timeZone: 'UTC' },
+    });
+    await fetch(`${service.graph.url}/_emulator/faults`, { method: 'DELETE' });
+    const made = await workplace.createReservation(
+      {
+        subject: 'Clashing workshop',
+        start: '2026-12-15T10:00:00',
+        end: '2026-12-15T11:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: GRACE, name: 'Grace Hopper' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      'test-clash',
+    );
+    const declined = await waitFor(
+      'the line declined',
+      async () => {
+        const r = await workplace.getReservation(made.id);
+        return r.lines[0]?.status === 'declined' ? r : undefined;
+      },
+      15_000,
+    );
+    assert.ok(declined);
+    assert.ok(
+      !(await roomEvents()).some((e) => e.subject === 'Clashing workshop'),
+      'nothing written to Exchange',
+    );
+    const status = (await (
+      await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+    ).json()) as { conflicts: number };
+    assert.equal(status.conflicts, 1);
+  });
 });
