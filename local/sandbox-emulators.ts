@@ -58,8 +58,16 @@ export async function startSandboxEmulators(
   const webhookSecret = env.WORKPLACE_WEBHOOK_SECRET?.trim() || secret();
   if (!env.GRAPH_BASE_URL?.trim()) {
     graph = await startGraphEmulator({ port: ports.graph });
-    for (const room of DEMO_ROOMS)
-      graph.directory.add({ email: room.email, displayName: room.displayName, kind: 'room' });
+    // Exchange's defaults would replace a room copy's subject with the organizer's name (DeleteSubject,
+    // AddOrganizerToSubject); the demo rooms keep subjects, as rooms with displays usually are set up.
+    for (const room of DEMO_ROOMS) {
+      graph.directory.add({
+        email: room.email,
+        displayName: room.displayName,
+        kind: 'room',
+        room: { deleteSubject: false, addOrganizerToSubject: false },
+      });
+    }
     for (const person of DEMO_PEOPLE) graph.directory.add({ ...person, kind: 'person' });
     Object.assign(env, {
       GRAPH_BASE_URL: graph.url,

@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../shared/config';
 import { createLogger } from '../shared/telemetry/logger';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { freePort } from './free-port';
+import { demoExamples, registerDemoRooms } from './sandbox-demo';
 import { DEMO_PEOPLE, DEMO_ROOMS, startSandboxEmulators, type SandboxEmulators } from './sandbox-emulators';
 import { functionModulesIn } from './function-app';
 import { startLocalHost, type RunningHost } from './host';
@@ -150,6 +151,12 @@ async function main(): Promise<void> {
     url: `${host.url}/api/workplace/webhook`,
     secret: emulators.webhookSecret,
   });
+  // With both emulators, the demo rooms are registered for sync as an administrator would register them.
+  const demo = emulators.graph && emulators.workplace;
+  if (demo) {
+    const problems = await registerDemoRooms(host.url, sandbox.functionKey);
+    for (const problem of problems) logger.warn('A demo room could not be registered', { problem });
+  }
   const endpointsFile = (running.endpointsFile = writeEndpoints(path.resolve(ROOT, sandbox.sandboxDir), {
     host: host.url,
     functionKey: sandbox.functionKey,
@@ -173,6 +180,14 @@ async function main(): Promise<void> {
     `  Workplace       ${emulators.workplace ? `${emulators.workplace.url}  (emulator; API key in the endpoints file)` : String(env.WORKPLACE_BASE_URL)}`,
     `  Storage         ${azurite ? `Azurite in memory (queues ${azurite.queueEndpoint}, tables ${azurite.tableEndpoint})` : 'from AzureWebJobsStorage'}`,
     `  Endpoints file  ${path.relative(process.cwd(), endpointsFile) || endpointsFile}  (keys, rooms, people)`,
+    ...(demo && emulators.graph && emulators.workplace
+      ? [
+          `  Rooms           ${DEMO_ROOMS.map((r) => `${r.email} <-> ${r.workplaceRoomId}`).join(', ')} (registered)`,
+          '',
+          ...demoExamples(emulators.graph.url, emulators.workplace.url, emulators.workplaceApiKey),
+          '',
+        ]
+      : []),
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -89,6 +89,18 @@ describe('npm start (the sandbox)', () => {
       });
       assert.equal(rooms.status, 200);
       assert.equal(((await rooms.json()) as { items: unknown[] }).items.length, endpoints.rooms.length);
+      // ... and registered for sync, each with its Graph subscription.
+      const registered = await fetch(`${endpoints.host}/api/rooms`, {
+        headers: { 'x-functions-key': endpoints.functionKey },
+      });
+      const items = ((await registered.json()) as { items: { email: string; subscription: unknown }[] })
+        .items;
+      assert.deepEqual(
+        items.map((r) => [r.email, r.subscription !== null]),
+        endpoints.rooms.map((r) => [r.email, true]),
+      );
+      assert.match(sandbox.stdout.join(''), /Outlook -> Workplace/);
+      assert.match(sandbox.stdout.join(''), /Workplace -> Exchange/);
       assert.match(endpoints.host, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(endpoints.functionKey.length >= 16);
       assert.match(sandbox.stdout.join(''), new RegExp(`Functions host\\s+${endpoints.host}`));
