@@ -5,7 +5,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { createLogger, type Logger } from '../shared/telemetry/logger';
 import { loadFunctionApp, FunctionAppError, type FunctionApp, type QueueFunction } from './function-app';
 import type { HostSettings } from './host-json';
-import { createHttpTriggerListener, type HostKeys } from './http-trigger';
+import { createHttpTriggerListener, isMasterKey, type HostKeys } from './http-trigger';
 import { createInvoker } from './invoke';
 import { createQueueTrigger, type QueueTrigger } from './queue-trigger';
 import { createTimerTrigger, type TimerTrigger } from './timer-trigger';
@@ -75,7 +75,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     invoker,
     logger,
   });
+  const timerByName = new Map<string, TimerTrigger>();
   const server = createServer((req, res) => {
+    // Azure's "run a non-HTTP-triggered function": POST /admin/functions/{name} with the master key.
+    const admin = /^\/admin\/functions\/([^/?]+)/i.exec(req.url ?? '');
+    if (admin && req.method === 'POST') {
+      const timer = timerByName.get(decodeURIComponent(admin[1] ?? '').toLowerCase());
+      const key = req.headers['x-functions-key'];
+      const status = !isMasterKey(Array.isArray(key) ? key[0] : key, options.keys) ? 401 : timer ? 202 : 404;
+      if (status === 202) timer?.runNow();
+      req.resume();
+      res.writeHead(status).end();
+      return;
+    }
     listener(req, res).catch((err: unknown) => {
       logger.error('HTTP request failed in the host', { error: err });
       res.destroy();
@@ -97,7 +109,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     });
   const timerTriggers: TimerTrigger[] = app.functions
     .filter((fn) => fn.kind === 'timer')
-    .map((fn) => createTimerTrigger({ fn, invoker, logger }));
+    .map((fn) => {
+      const trigger = createTimerTrigger({ fn, invoker, logger });
+      timerByName.set(fn.name.toLowerCase(), trigger);
+      return trigger;
+    });
 
   const address = await listen(server, options.port, hostname);
   for (const trigger of queueTriggers) trigger.start();

@@ -23,6 +23,11 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The master key alone (the host's admin API). */
+export function isMasterKey(key: string | undefined, keys: HostKeys): boolean {
+  return isAuthorized('admin', key, keys);
+}
+
 export function isAuthorized(
   authLevel: HttpFunction['authLevel'],
   key: string | undefined,

@@ -9,6 +9,8 @@ const PAST_DUE_AFTER_MS = 1000;
 
 export interface TimerTrigger {
   start(): void;
+  /** Runs the function now, outside its schedule (Azure's admin "run a non-HTTP function"). */
+  runNow(): void;
   stop(graceMs: number): Promise<void>;
 }
 
@@ -79,6 +81,9 @@ export function createTimerTrigger(options: {
         },
       );
       if (fn.runOnStartup) fire(new Date(), true);
+    },
+    runNow() {
+      fire(new Date(), true);
     },
     async stop(graceMs) {
       job?.stop();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Timer } from '@azure/functions';
-import { startTestHost, type TestHost } from '../helpers/host';
+import { FUNCTION_KEY, MASTER_KEY, startTestHost, type TestHost } from '../helpers/host';
 import { waitFor } from '../helpers/wait';
 import { received, resetProbe } from '../fixtures/probe';
 
@@ -29,5 +29,26 @@ describe('local host: timer-triggered functions', () => {
       assert.equal(last % 1000, 0, 'scheduled occurrences fall on whole seconds');
       assert.ok(next > last, 'next occurrence after the last');
     }
+  });
+
+  it('runs a timer function now on POST /admin/functions/{name} with the master key, as Azure does', async () => {
+    const before = received.filter((r) => r.function === 'tick').length;
+    const run = (name: string, key?: string) =>
+      fetch(`${t.host.url}/admin/functions/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
+        body: '{}',
+      });
+    assert.equal((await run('tick')).status, 401);
+    assert.equal((await run('tick', FUNCTION_KEY)).status, 401, 'the function key is not enough');
+    assert.equal((await run('nothing', MASTER_KEY)).status, 404);
+    assert.equal((await run('tick', MASTER_KEY)).status, 202);
+    // A scheduled run starts on a whole second; the one asked for starts when asked.
+    await waitFor('the run asked for', () =>
+      received
+        .filter((r) => r.function === 'tick')
+        .slice(before)
+        .some((r) => Date.parse((r.input as Timer).scheduleStatus.last) % 1000 !== 0),
+    );
   });
 });
