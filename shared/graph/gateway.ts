@@ -233,6 +233,14 @@ export class GraphGateway {
     );
   }
 
+  async reauthorizeSubscription(mailbox: string, id: string): Promise<void> {
+    await this.call(
+      mailbox,
+      `reauthorize subscription of ${mailbox}`,
+      () => this.request(`/subscriptions/${encodeURIComponent(id)}/reauthorize`).post({}) as Promise<unknown>,
+    );
+  }
+
   async deleteSubscription(mailbox: string, id: string): Promise<void> {
     try {
       await this.call(

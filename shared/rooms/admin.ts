@@ -77,7 +77,12 @@ async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStat
 /** Creates the room's Graph subscription and records it. */
 export async function subscribeRoom(
   room: string,
-  deps: Pick<RoomAdminDeps, 'store' | 'graph' | 'publicUrl' | 'now'>,
+  deps: {
+    store: Store;
+    graph: Pick<GraphGateway, 'createSubscription'>;
+    publicUrl: string;
+    now(): Date;
+  },
 ): Promise<SubscriptionRecord> {
   const clientState = randomBytes(32).toString('base64url');
   const url = `${deps.publicUrl}/api/graph/notifications`;
