@@ -66,6 +66,14 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
       await requeue(message, delay);
       return;
     }
+    // The room's status shows the last failure; the message is retried, then poisoned.
+    if (message.kind !== 'workplaceChange') {
+      await deps.store.rooms.recordSync(
+        message.room,
+        new Date(),
+        err instanceof Error ? err.message : String(err),
+      );
+    }
     throw err;
   }
 }

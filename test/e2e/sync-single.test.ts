@@ -328,4 +328,75 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     ).json()) as { conflicts: number };
     assert.equal(status.conflicts, 1);
   });
+
+  it('ownership: Workplace may cancel an Outlook-made booking (the room declines) but not edit it (restored, conflict recorded)', async () => {
+    const made = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Board meeting',
+      start: { dateTime: '2026-12-16T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-16T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+    })) as GraphEvent;
+    const reservation = await waitFor(
+      'the reservation',
+      async () => (await reservations()).find((r) => r.subject === 'Board meeting'),
+      15_000,
+    );
+    const conflictsBefore = (
+      (await (
+        await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+      ).json()) as { conflicts: number }
+    ).conflicts;
+
+    // An edit from Workplace is refused: Exchange's version comes back, and the refusal is recorded.
+    await workplace.replaceReservation(
+      reservation.id,
+      {
+        subject: 'Renamed in Workplace',
+        start: reservation.start,
+        end: reservation.end,
+        timeZone: reservation.timeZone,
+        responsible: reservation.responsible
+          ? { email: reservation.responsible.email, name: reservation.responsible.name ?? '' }
+          : null,
+        participants: reservation.participants.map((p) => ({
+          email: p.email,
+          name: p.name ?? '',
+          required: p.required ?? true,
+        })),
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      reservation.version,
+    );
+    await waitFor(
+      'Exchange’s version restored',
+      async () => (await workplace.getReservation(reservation.id)).subject === 'Board meeting' || undefined,
+      15_000,
+    );
+    const status = (await (
+      await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+    ).json()) as { conflicts: number };
+    assert.equal(status.conflicts, conflictsBefore + 1);
+
+    // A cancellation from Workplace is allowed: the room declines; the organizer sees it.
+    await workplace.cancelReservation(reservation.id);
+    await waitFor(
+      'the room’s decline',
+      async () => {
+        const organizerCopy = (await graph.api(`/users/${ADA}/events/${made.id}`).get()) as {
+          attendees: { emailAddress: { address: string }; status: { response: string } }[];
+        };
+        return (
+          organizerCopy.attendees.find((a) => a.emailAddress.address === ROOM)?.status.response ===
+            'declined' || undefined
+        );
+      },
+      15_000,
+    );
+    assert.ok(
+      !(await roomEvents()).some((e) => e.subject === 'Board meeting'),
+      'gone from the room’s calendar',
+    );
+  });
 });
