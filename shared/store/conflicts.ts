@@ -15,20 +15,22 @@ export interface ConflictRecord {
 export class ConflictRepository {
   constructor(private readonly table: JsonTable<ConflictRecord>) {}
 
-  /** Rows sort newest first within a room: the row key counts down from the far future. */
+  /**
+   * Records a conflict once: the same refusal of the same booking (a webhook delivered twice, a message
+   * retried) is one row, updated with the latest time.
+   */
   async add(conflict: ConflictRecord): Promise<void> {
-    const countdown = String(8_640_000_000_000_000 - Date.parse(conflict.at)).padStart(20, '0');
-    await this.table.put(
-      conflict.room.toLowerCase(),
-      `${countdown}-${conflict.linkId ?? conflict.reservationId ?? conflict.eventId ?? ''}`,
-      {
-        ...conflict,
-        room: conflict.room.toLowerCase(),
-      },
-    );
+    const subject = conflict.linkId ?? conflict.reservationId ?? conflict.eventId ?? conflict.at;
+    await this.table.put(conflict.room.toLowerCase(), `${conflict.reason} ${subject}`, {
+      ...conflict,
+      room: conflict.room.toLowerCase(),
+    });
   }
 
+  /** A room's conflicts, newest first. */
   async forRoom(room: string): Promise<ConflictRecord[]> {
-    return (await this.table.list(room.toLowerCase())).map((row) => row.value);
+    return (await this.table.list(room.toLowerCase()))
+      .map((row) => row.value)
+      .sort((a, b) => b.at.localeCompare(a.at));
   }
 }

@@ -147,9 +147,14 @@ describe('store: Table repositories on Azurite', () => {
     });
     await store.conflicts.add(conflict('2026-11-25T10:00:00Z'));
     await store.conflicts.add(conflict('2026-11-25T12:00:00Z'));
+    // The same refusal recorded again (a duplicate webhook) stays one row.
+    await store.conflicts.add({
+      ...conflict('2026-11-25T12:00:01Z'),
+      reservationId: 'r-2026-11-25T12:00:00Z',
+    });
     assert.deepEqual(
       (await store.conflicts.forRoom(ROOM)).map((c) => c.at),
-      ['2026-11-25T12:00:00Z', '2026-11-25T10:00:00Z'],
+      ['2026-11-25T12:00:01Z', '2026-11-25T10:00:00Z'],
       'newest first',
     );
   });
