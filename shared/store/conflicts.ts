@@ -20,7 +20,8 @@ export class ConflictRepository {
    * retried) is one row, updated with the latest time.
    */
   async add(conflict: ConflictRecord): Promise<void> {
-    const subject = conflict.linkId ?? conflict.reservationId ?? conflict.eventId ?? conflict.at;
+    // The reservation is the stable identity: two workers racing on one webhook each start a link of their own.
+    const subject = conflict.reservationId ?? conflict.linkId ?? conflict.eventId ?? conflict.at;
     await this.table.put(conflict.room.toLowerCase(), `${conflict.reason} ${subject}`, {
       ...conflict,
       room: conflict.room.toLowerCase(),

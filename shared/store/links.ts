@@ -21,6 +21,11 @@ export interface LinkRecord {
 
 export type IndexKind = 'event' | 'iCalUId' | 'reservation';
 
+export type Lookup =
+  | { state: 'none' }
+  | { state: 'pending'; linkId: string; claimedAt: string | undefined }
+  | { state: 'linked'; link: Versioned<LinkRecord> };
+
 interface IndexRow {
   linkId: string;
   /** For a claim: when it was made, so a claim whose worker died can be taken over. */
@@ -82,27 +87,45 @@ export class LinkRepository {
   }
 
   /**
-   * Claims a meeting for a link, insert-if-absent: when two rooms' notifications of one meeting (or
-   * several notifications of one event) arrive together, one claim wins and the others learn the
-   * winner's link id. A claim older than `staleAfterMs` whose link was never written (its worker died)
-   * is taken over.
+   * A booking's entry under one key: none, claimed by a worker that has not written its link yet
+   * (pending), or linked.
    */
-  async claimICalUId(
-    iCalUId: string,
+  async lookup(kind: 'iCalUId' | 'reservation', key: string): Promise<Lookup> {
+    const row = await this.index.get(indexPartition(kind), key);
+    if (!row) return { state: 'none' };
+    const link = await this.get(row.value.linkId);
+    return link
+      ? { state: 'linked', link }
+      : { state: 'pending', linkId: row.value.linkId, claimedAt: row.value.claimedAt };
+  }
+
+  /**
+   * Claims a booking for a link, insert-if-absent, by the meeting's iCalUId or the reservation's id: when
+   * several messages about one booking (two rooms' notifications, the echo of the write that made it)
+   * arrive together, one claim wins and the others learn the winner's link id. A claim older than
+   * `staleAfterMs` whose link was never written (its worker died) is taken over.
+   */
+  async claim(
+    kind: 'iCalUId' | 'reservation',
+    key: string,
     linkId: string,
     now = new Date(),
     staleAfterMs = 60_000,
   ): Promise<string> {
     const claim = { linkId, claimedAt: now.toISOString() };
-    if (await this.index.insert(indexPartition('iCalUId'), iCalUId, claim)) return linkId;
-    const existing = await this.index.get(indexPartition('iCalUId'), iCalUId);
-    if (!existing) return this.claimICalUId(iCalUId, linkId, now, staleAfterMs);
+    if (await this.index.insert(indexPartition(kind), key, claim)) return linkId;
+    const existing = await this.index.get(indexPartition(kind), key);
+    if (!existing) return this.claim(kind, key, linkId, now, staleAfterMs);
     const age = now.getTime() - Date.parse(existing.value.claimedAt ?? '1970-01-01T00:00:00Z');
     if (age > staleAfterMs && !(await this.get(existing.value.linkId))) {
-      await this.index.replace(indexPartition('iCalUId'), iCalUId, claim, existing.etag);
+      await this.index.replace(indexPartition(kind), key, claim, existing.etag);
       return linkId;
     }
     return existing.value.linkId;
+  }
+
+  claimICalUId(iCalUId: string, linkId: string, now = new Date(), staleAfterMs = 60_000): Promise<string> {
+    return this.claim('iCalUId', iCalUId, linkId, now, staleAfterMs);
   }
 
   /** Writes a new link and its index rows. */

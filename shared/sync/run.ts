@@ -20,10 +20,10 @@ import { decide, type ExchangeState, type Side, type WorkplaceState } from './de
  * the queue's at-least-once delivery asks for.
  */
 
-/** Another worker claimed this meeting and has not written its link yet: try again shortly. */
+/** Another worker claimed this booking and has not written its link yet: try again shortly. */
 export class LinkInProgress extends Error {
-  constructor(iCalUId: string) {
-    super(`another worker is linking meeting ${iCalUId}`);
+  constructor(key: string) {
+    super(`another worker is linking booking ${key}`);
     this.name = 'LinkInProgress';
   }
 }
@@ -178,15 +178,10 @@ export async function syncGraphChange(
   if (!link && exchange) {
     const reservationId = reservationIdOf(exchange.event);
     const iCalUId = graphEventIdentity(exchange.event).iCalUId;
-    link = reservationId ? await deps.store.links.byReservation(reservationId) : undefined;
-    if (!link && iCalUId) {
-      // First sight of this meeting: claim it, so concurrent messages about it agree on one link.
-      const winner = await deps.store.links.claimICalUId(iCalUId, record.id, deps.now());
-      if (winner !== record.id) {
-        link = await deps.store.links.get(winner);
-        if (!link) throw new LinkInProgress(iCalUId);
-      }
-    }
+    const keys: ClaimKey[] = [];
+    if (reservationId) keys.push(['reservation', reservationId]);
+    if (iCalUId) keys.push(['iCalUId', iCalUId]);
+    link = await resolveLink(keys, record.id, deps);
     record = link?.value ?? record;
   }
   const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
@@ -198,7 +193,7 @@ export async function syncWorkplaceChange(
   message: Extract<SyncMessage, { kind: 'workplaceChange' }>,
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
-  const link = await deps.store.links.byReservation(message.reservationId);
+  let link = await deps.store.links.byReservation(message.reservationId);
   // A webhook for a version we wrote or already read: nothing new.
   if (
     link &&
@@ -210,10 +205,62 @@ export async function syncWorkplaceChange(
   }
   const rooms = await roomDirectory(deps.store);
   const workplace = await readReservation(message.reservationId, deps, rooms);
+  let record = link?.value ?? { ...newLink('workplace'), reservationId: message.reservationId };
+  if (!link) {
+    const keys: ClaimKey[] = [['reservation', message.reservationId]];
+    // A reservation roomsync made from an Exchange meeting names the meeting: its link may be in the
+    // making by the worker that created it (this webhook overtook that worker's save).
+    const made = workplace?.reservation;
+    if (made?.source === 'exchange' && made.externalRef) keys.unshift(['iCalUId', made.externalRef]);
+    link = await resolveLink(keys, record.id, deps);
+    record = link?.value ?? record;
+    if (
+      link &&
+      workplace &&
+      link.value.workplaceVersion !== null &&
+      workplace.reservation.version <= link.value.workplaceVersion
+    ) {
+      return { rule: 'echo', writes: 0, skipped: 'echo' };
+    }
+  }
   if (!link && workplace && workplace.booking.rooms.length === 0)
     return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
-  const host = link?.value.copies.find((c) => c.room === link.value.organizerRoom) ?? link?.value.copies[0];
+  const linked = link?.value;
+  const host = linked
+    ? (linked.copies.find((c) => c.room === linked.organizerRoom) ?? linked.copies[0])
+    : undefined;
   const exchange = host ? await readEvent(host.room, host.eventId, deps, rooms) : undefined;
-  const record = link?.value ?? { ...newLink('workplace'), reservationId: message.reservationId };
   return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+}
+
+type ClaimKey = ['iCalUId' | 'reservation', string];
+
+/**
+ * The link of a booking seen without one, by its keys in order: an existing link is used; a key claimed
+ * by a worker still making its link means wait (LinkInProgress); otherwise the keys are claimed for the
+ * candidate link, and a lost claim means another worker got there first.
+ */
+async function resolveLink(
+  keys: ClaimKey[],
+  candidate: string,
+  deps: SyncDeps,
+): Promise<Versioned<LinkRecord> | undefined> {
+  for (const [kind, key] of keys) {
+    const found = await deps.store.links.lookup(kind, key);
+    if (found.state === 'linked') return found.link;
+    if (found.state === 'pending') {
+      // A claim whose worker died long ago is taken over; a fresh one is waited for.
+      if ((await deps.store.links.claim(kind, key, candidate, deps.now())) !== candidate)
+        throw new LinkInProgress(key);
+    }
+  }
+  for (const [kind, key] of keys) {
+    const winner = await deps.store.links.claim(kind, key, candidate, deps.now());
+    if (winner !== candidate) {
+      const link = await deps.store.links.get(winner);
+      if (!link) throw new LinkInProgress(key);
+      return link;
+    }
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
+import { createStore } from '../../shared/store';
 import { WorkplaceClient, type Reservation } from '../../shared/workplace';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { FUNCTION_KEY } from '../helpers/host';
@@ -326,7 +327,10 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     const status = (await (
       await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
     ).json()) as { conflicts: number };
-    assert.equal(status.conflicts, 1);
+    const recorded = await createStore(
+      createStorageClients(loadStorageConfig(process.env)),
+    ).conflicts.forRoom(ROOM);
+    assert.equal(status.conflicts, 1, JSON.stringify(recorded));
   });
 
   it('ownership: Workplace may cancel an Outlook-made booking (the room declines) but not edit it (restored, conflict recorded)', async () => {
