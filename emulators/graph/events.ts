@@ -108,6 +108,8 @@ export type ChangeListener = (change: {
 
 /** Every property `$select` may name (those Graph returns for an event). */
 export const SELECTABLE: ReadonlySet<string> = new Set([
+  // Always returned; naming it in $select is allowed, as in Graph.
+  'id',
   'createdDateTime',
   'lastModifiedDateTime',
   'changeKey',

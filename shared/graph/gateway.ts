@@ -40,8 +40,34 @@ export interface GraphSubscription {
   clientState?: string;
 }
 
-/** The extended properties roomsync reads with every event. */
-const EXPAND = `singleValueExtendedProperties($filter=id eq '${RESERVATION_ID_PROPERTY}' or id eq '${RESPONSIBLE_PROPERTY}')`;
+/** The extended properties roomsync reads with every event, and a series' exceptions. */
+const EXPAND = `singleValueExtendedProperties($filter=id eq '${RESERVATION_ID_PROPERTY}' or id eq '${RESPONSIBLE_PROPERTY}'),exceptionOccurrences`;
+
+/**
+ * What roomsync reads of an event. cancelledOccurrences comes back only when selected, so the selection
+ * is spelled out; a series master then arrives whole (pattern, cancellations, exceptions) in one GET.
+ */
+const SELECT = [
+  'id',
+  'type',
+  'subject',
+  'start',
+  'end',
+  'isAllDay',
+  'originalStartTimeZone',
+  'sensitivity',
+  'showAs',
+  'organizer',
+  'attendees',
+  'recurrence',
+  'iCalUId',
+  'changeKey',
+  'isCancelled',
+  'responseStatus',
+  'transactionId',
+  'seriesMasterId',
+  'cancelledOccurrences',
+];
 
 /**
  * Graph as roomsync uses it, on the official SDK client: immutable ids on every call, at most four
@@ -118,6 +144,7 @@ export class GraphGateway {
         `GET event in ${mailbox}`,
         () =>
           this.request(`${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}`)
+            .select(SELECT)
             .expand(EXPAND)
             .get() as Promise<GraphEvent>,
       );
@@ -178,22 +205,38 @@ export class GraphGateway {
     );
   }
 
-  /** Every occurrence and single event in [from, to), following nextLinks. */
-  async calendarView(mailbox: string, from: Date, to: Date): Promise<GraphEvent[]> {
+  /** A series' occurrences and exceptions in [from, to) (cancelled ones absent), following nextLinks. */
+  async instances(mailbox: string, masterId: string, from: Date, to: Date): Promise<GraphEvent[]> {
+    return this.pages(
+      mailbox,
+      `instances in ${mailbox}`,
+      `${GraphGateway.users(mailbox)}/events/${encodeURIComponent(masterId)}/instances?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100`,
+    );
+  }
+
+  private async pages(mailbox: string, what: string, first: string): Promise<GraphEvent[]> {
     const events: GraphEvent[] = [];
-    let next: string | undefined =
-      `${GraphGateway.users(mailbox)}/calendarView?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100`;
+    let next: string | undefined = first;
     while (next) {
       const url: string = next;
       const page = await this.call(
         mailbox,
-        `calendarView of ${mailbox}`,
+        what,
         () => this.request(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
       );
       events.push(...page.value);
       next = page['@odata.nextLink'];
     }
     return events;
+  }
+
+  /** Every occurrence and single event in [from, to), following nextLinks. */
+  calendarView(mailbox: string, from: Date, to: Date): Promise<GraphEvent[]> {
+    return this.pages(
+      mailbox,
+      `calendarView of ${mailbox}`,
+      `${GraphGateway.users(mailbox)}/calendarView?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100`,
+    );
   }
 
   createSubscription(

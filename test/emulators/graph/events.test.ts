@@ -162,6 +162,11 @@ describe('Graph emulator: events (single instances, through the real Graph SDK c
         .sort(),
       ['@odata.etag', 'id', 'start', 'subject'],
     );
+    const withId = (await client
+      .api(`/users/${ROOM}/events/${created.id}`)
+      .select('id,subject')
+      .get()) as Record<string, unknown>;
+    assert.equal(withId.id, created.id, 'naming id in $select is allowed');
     const bad = await graphError(client.api(`/users/${ROOM}/events/${created.id}`).select('nonsense').get());
     assert.equal(bad.statusCode, 400);
   });
