@@ -116,7 +116,9 @@ export class LinkRepository {
     if (await this.index.insert(indexPartition(kind), key, claim)) return linkId;
     const existing = await this.index.get(indexPartition(kind), key);
     if (!existing) return this.claim(kind, key, linkId, now, staleAfterMs);
-    const age = now.getTime() - Date.parse(existing.value.claimedAt ?? '1970-01-01T00:00:00Z');
+    // A row without claimedAt was written with its link (create or save is under way or done): never stale.
+    const claimedAt = existing.value.claimedAt;
+    const age = claimedAt === undefined ? 0 : now.getTime() - Date.parse(claimedAt);
     if (age > staleAfterMs && !(await this.get(existing.value.linkId))) {
       await this.index.replace(indexPartition(kind), key, claim, existing.etag);
       return linkId;

@@ -2,13 +2,14 @@ import type { GraphEvent } from '../graph';
 import {
   RESERVATION_ID_PROPERTY,
   bookingFromGraphEvent,
+  graphOccurrenceChanges,
   bookingFromReservation,
   graphEventFromBooking,
   graphPatch,
   reservationFromBooking,
   type RoomDirectory,
 } from '../mapping';
-import { fingerprint, type Booking } from '../model';
+import { canonicalBooking, fingerprint, type Booking } from '../model';
 import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
 import { transactionIdFor, type SyncDeps } from './context';
@@ -132,7 +133,14 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           { ...body, singleValueExtendedProperties: properties },
           transactionIdFor(reservationId),
         );
-        recordExchange(host, created, readWritten(created, host, properties));
+        if (action.booking.exceptions.length > 0) {
+          // A series is created whole, then its exceptions are written occurrence by occurrence.
+          writes += await writeOccurrences(host, created.id, action.booking, undefined, deps);
+          const final = await deps.graph.getEvent(host, created.id);
+          if (final) recordExchange(host, final, readBack(final, host, sides.rooms));
+        } else {
+          recordExchange(host, created, readWritten(created, host, properties));
+        }
         record = { ...record, organizerRoom: record.organizerRoom ?? host };
         writes += 1;
         return;
@@ -143,16 +151,31 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         const patch = graphPatch(exchange.booking, action.booking, {
           hostRoom: record.organizerRoom ?? exchange.room,
         });
-        if (Object.keys(patch).length === 0) return;
-        const updated = await deps.graph.updateEvent(
-          exchange.room,
-          exchange.event.id,
-          patch,
-          action.changeKey,
-        );
-        const properties = patch.singleValueExtendedProperties ?? propertiesOf(exchange.event);
-        recordExchange(exchange.room, updated, readWritten(updated, exchange.room, properties));
-        writes += 1;
+        let event: GraphEvent = exchange.event;
+        if (Object.keys(patch).length > 0) {
+          event = await deps.graph.updateEvent(exchange.room, exchange.event.id, patch, action.changeKey);
+          writes += 1;
+        }
+        // A new pattern or start re-bases the series in Exchange, which drops its exceptions.
+        const rebased = patch.recurrence !== undefined || patch.start !== undefined;
+        const occurrenceWrites =
+          action.booking.recurrence === null
+            ? 0
+            : await writeOccurrences(
+                exchange.room,
+                exchange.event.id,
+                action.booking,
+                rebased ? undefined : exchange.booking,
+                deps,
+              );
+        writes += occurrenceWrites;
+        if (occurrenceWrites > 0) {
+          const final = await deps.graph.getEvent(exchange.room, exchange.event.id);
+          if (final) recordExchange(exchange.room, final, readBack(final, exchange.room, sides.rooms));
+        } else if (event !== exchange.event) {
+          const properties = patch.singleValueExtendedProperties ?? propertiesOf(exchange.event);
+          recordExchange(exchange.room, event, readWritten(event, exchange.room, properties));
+        }
         return;
       }
       case 'deleteEvent': {
@@ -244,4 +267,65 @@ async function recordRoomTaken(
       roomId,
       'The room is already booked in Exchange at that time.',
     );
+}
+
+/** An event read back after roomsync's writes, limited to the rooms roomsync syncs. */
+function readBack(event: GraphEvent, room: string, rooms: RoomDirectory): Booking {
+  const booking = bookingFromGraphEvent(event, { roomEmail: room });
+  return canonicalBooking({
+    ...booking,
+    rooms: booking.rooms.filter((r) => rooms.workplaceRoomId(r) !== undefined),
+  });
+}
+
+/**
+ * Puts a series' exceptions into Exchange: each cancelled occurrence deleted and each changed one
+ * patched, found by its original start among the series' instances (one paged read for all of them,
+ * never a GET per occurrence). Only exceptions that differ from `current` are written.
+ */
+async function writeOccurrences(
+  room: string,
+  masterId: string,
+  target: Booking,
+  current: Booking | undefined,
+  deps: SyncDeps,
+): Promise<number> {
+  const have = new Map(
+    (current ? graphOccurrenceChanges(current) : []).map((c) => [
+      c.originalStart.getTime(),
+      JSON.stringify(c),
+    ]),
+  );
+  const todo = graphOccurrenceChanges(target).filter(
+    (c) => have.get(c.originalStart.getTime()) !== JSON.stringify(c),
+  );
+  if (todo.length === 0) return 0;
+  const times = todo.map((c) => c.originalStart.getTime());
+  const day = 86_400_000;
+  const instances = await deps.graph.instances(
+    room,
+    masterId,
+    new Date(Math.min(...times) - 2 * day),
+    new Date(Math.max(...times) + 2 * day),
+  );
+  const byOriginalStart = new Map(
+    instances
+      .filter((i) => typeof i.originalStart === 'string')
+      .map((i) => [Date.parse(i.originalStart as string), i]),
+  );
+  let writes = 0;
+  for (const change of todo) {
+    const occurrence = byOriginalStart.get(change.originalStart.getTime());
+    if (!occurrence) {
+      deps.logger.warn('No occurrence at an exception’s original start; skipped', {
+        room,
+        originalStart: change.originalStart.toISOString(),
+      });
+      continue;
+    }
+    if (change.action === 'cancel') await deps.graph.deleteEvent(room, occurrence.id);
+    else await deps.graph.updateEvent(room, occurrence.id, change.body);
+    writes += 1;
+  }
+  return writes;
 }

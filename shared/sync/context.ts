@@ -10,7 +10,7 @@ export interface SyncDeps {
   store: Store;
   graph: Pick<
     GraphGateway,
-    'getEvent' | 'createEvent' | 'updateEvent' | 'deleteEvent' | 'declineEvent' | 'calendarView'
+    'getEvent' | 'createEvent' | 'updateEvent' | 'deleteEvent' | 'declineEvent' | 'calendarView' | 'instances'
   >;
   workplace: Pick<
     WorkplaceClient,

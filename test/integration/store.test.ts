@@ -99,6 +99,15 @@ describe('store: Table repositories on Azurite', () => {
     assert.equal(await store.links.claimICalUId('meeting-2', 'link-late', later), 'link-late');
   });
 
+  it('never takes over a key whose index row was written with its link, however old', async () => {
+    // create() writes the index rows (without a claim time) just before the link row itself.
+    const record = link({ reservationId: 'r-being-linked', iCalUId: null });
+    await store.links.create(record);
+    await store.links.delete({ ...record, copies: [], reservationId: null }); // the link row alone goes
+    const later = new Date(Date.now() + 3_600_000);
+    assert.equal(await store.links.claim('reservation', 'r-being-linked', 'intruder', later), record.id);
+  });
+
   it('lets exactly one of two concurrent claims of a meeting win', async () => {
     const [a, b] = await Promise.all([
       store.links.claimICalUId('meeting-1', 'link-a'),
