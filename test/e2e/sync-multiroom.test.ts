@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { WorkplaceClient, type Reservation } from '../../shared/workplace';
+import { fetchToken, graphClient } from '../helpers/graph-client';
+import { FUNCTION_KEY } from '../helpers/host';
+import { startServiceHost, type ServiceHost } from '../helpers/service-host';
+import { waitFor } from '../helpers/wait';
+
+const ADA = 'ada@contoso.com';
+const ROOMS = ['room.alpha@contoso.com', 'room.beta@contoso.com', 'room.gamma@contoso.com'];
+const idOf = (email: string): string => `wp-${email.split('@')[0]?.split('.')[1] ?? ''}`;
+
+describe('sync, multi-room meetings, end to end', () => {
+  let service: ServiceHost;
+  let graph: Client;
+  let workplace: WorkplaceClient;
+  before(async () => {
+    service = await startServiceHost(['graph-notifications', 'workplace-webhook', 'rooms', 'sync-worker']);
+    service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
+    for (const email of ROOMS) {
+      service.graph.directory.add({
+        email,
+        displayName: email,
+        kind: 'room',
+        room: { deleteSubject: false, addOrganizerToSubject: false, bookingWindowInDays: 3650 },
+      });
+      service.workplace.addRoom({ id: idOf(email), name: email, email, timeZone: 'Europe/Brussels' });
+    }
+    service.workplace.addWebhook({
+      url: `${service.host.url}/api/workplace/webhook`,
+      secret: process.env.WORKPLACE_WEBHOOK_SECRET ?? '',
+    });
+    graph = graphClient(service.graph.url, await fetchToken(service.graph.url));
+    workplace = new WorkplaceClient({
+      baseUrl: service.workplace.url,
+      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
+    });
+    for (const email of ROOMS) {
+      const res = await fetch(`${service.host.url}/api/rooms`, {
+        method: 'POST',
+        headers: { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, workplaceRoomId: idOf(email) }),
+      });
+      assert.equal(res.status, 201);
+    }
+  });
+  after(async () => {
+    await service.close();
+  });
+
+  it('one Outlook meeting with three rooms, their notifications in parallel, makes exactly one reservation with three lines', async () => {
+    await graph.api(`/users/${ADA}/events`).post({
+      subject: 'All hands',
+      start: { dateTime: '2026-12-09T14:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-09T15:00:00', timeZone: 'UTC' },
+      attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
+    });
+    const all = async (): Promise<Reservation[]> => {
+      const found: Reservation[] = [];
+      for await (const r of workplace.listReservations()) if (r.subject === 'All hands') found.push(r);
+      return found;
+    };
+    const [reservation] = await waitFor(
+      'the reservation',
+      async () => ((await all()).length > 0 ? all() : undefined),
+      20_000,
+    );
+    // Let every room's notifications be handled before counting.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal((await all()).length, 1, 'exactly one reservation');
+    const latest = await workplace.getReservation(reservation?.id ?? '');
+    assert.deepEqual(
+      latest.lines.map((l) => [l.roomId, l.status]).sort(),
+      ROOMS.map((email) => [idOf(email), 'confirmed']).sort(),
+    );
+    assert.equal(
+      service.workplace.stats().byRoute['POST /reservations'],
+      1,
+      'one create, whatever the parallel notifications',
+    );
+  });
+});
