@@ -135,7 +135,7 @@ export interface ReservationBody {
   timeZone: string;
   responsible: { email: string; name: string } | null;
   participants: { email: string; name: string; required: boolean }[];
-  lines: { roomId: string; status: 'confirmed' }[];
+  lines: { roomId: string; status: 'confirmed' | 'declined' | 'pending' }[];
   recurrence: { rrule: string } | null;
   exceptions: (
     | { originalStart: string; cancelled: true }

@@ -16,6 +16,8 @@ export interface LinkRecord {
   exchangeFingerprint: string | null;
   workplaceFingerprint: string | null;
   workplaceVersion: number | null;
+  /** Rooms that left a multi-room booking in Exchange (copy deleted or declined); their lines are declined. */
+  releasedRooms?: string[];
   updatedAt: string;
 }
 

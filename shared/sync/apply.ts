@@ -99,7 +99,17 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           ...reservationFromBooking(action.booking, sides.rooms),
           ...(current ? { source: current.source, externalRef: current.externalRef ?? null } : {}),
         };
-        recordWorkplace(await deps.workplace.replaceReservation(id, body, action.version));
+        // Lines Workplace declined stay, declined: a replace that left them out would erase the decline.
+        const kept = (current?.lines ?? []).filter(
+          (line) => line.status === 'declined' && !body.lines.some((l) => l.roomId === line.roomId),
+        );
+        recordWorkplace(
+          await deps.workplace.replaceReservation(
+            id,
+            { ...body, lines: [...body.lines, ...kept] },
+            action.version,
+          ),
+        );
         writes += 1;
         return;
       }

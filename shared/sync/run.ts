@@ -112,6 +112,18 @@ async function settle(
   sides: Sides,
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
+  // Rooms that left the booking in Exchange stay out of it, though the meeting still lists them.
+  const released = new Set(sides.record.releasedRooms ?? []);
+  if (sides.exchange && released.size > 0) {
+    const booking = sides.exchange.booking;
+    sides = {
+      ...sides,
+      exchange: {
+        ...sides.exchange,
+        booking: { ...booking, rooms: booking.rooms.filter((r) => !released.has(r)) },
+      },
+    };
+  }
   const record = sides.record;
   const plan = decide(
     exchangeState(sides.exchange),
@@ -186,7 +198,49 @@ export async function syncGraphChange(
   }
   const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
   const workplace = await readReservation(reservationId, deps, rooms);
+  const others = record.copies.filter((c) => c.room !== message.room);
+  if (!exchange && link && others.length > 0) {
+    // One room of a multi-room booking lost its copy (deleted there, or the room declined): that room's
+    // line goes, the booking stays for the other rooms.
+    return releaseRoom(message.room, link, workplace, rooms, deps);
+  }
   return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+}
+
+async function releaseRoom(
+  room: string,
+  link: Versioned<LinkRecord>,
+  workplace: Sides['workplace'],
+  rooms: RoomDirectory,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const roomId = rooms.workplaceRoomId(room);
+  let next: LinkRecord = {
+    ...link.value,
+    copies: link.value.copies.filter((c) => c.room !== room),
+    releasedRooms: [...new Set([...(link.value.releasedRooms ?? []), room])],
+    updatedAt: deps.now().toISOString(),
+  };
+  let writes = 0;
+  const line = workplace?.reservation.lines.find((l) => l.roomId === roomId);
+  if (workplace && roomId && line && line.status !== 'declined') {
+    const declined = await deps.workplace.declineLine(
+      workplace.reservation.id,
+      roomId,
+      `The room ${room} no longer holds the meeting in Exchange.`,
+    );
+    const live = liveLines(declined, rooms);
+    next = {
+      ...next,
+      workplaceVersion: declined.version,
+      workplaceFingerprint: fingerprintOf(bookingFromReservation(live, rooms)),
+      // Exchange's side now holds one room fewer too.
+      exchangeFingerprint: fingerprintOf(bookingFromReservation(live, rooms)),
+    };
+    writes += 1;
+  }
+  await deps.store.links.save(next, link.etag);
+  return { rule: 'exchange:roomReleased', writes };
 }
 
 export async function syncWorkplaceChange(

@@ -80,4 +80,53 @@ describe('sync, multi-room meetings, end to end', () => {
       'one create, whatever the parallel notifications',
     );
   });
+
+  it('a room that drops the meeting loses only its line, and keeps it lost through later updates', async () => {
+    const meeting = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Offsite prep',
+      start: { dateTime: '2026-12-10T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-10T10:00:00', timeZone: 'UTC' },
+      attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
+    })) as { id: string };
+    const find = async (subject: string): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations()) if (r.subject === subject) return r;
+      return undefined;
+    };
+    const made = await waitFor('the reservation', () => find('Offsite prep'), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Someone deletes the meeting from Room Beta's calendar.
+    const beta = ROOMS[1] ?? '';
+    const [copy] = (
+      (await graph.api(`/users/${beta}/events`).get()) as { value: { id: string; subject: string }[] }
+    ).value.filter((e) => e.subject === 'Offsite prep');
+    assert.ok(copy);
+    await graph.api(`/users/${beta}/events/${copy.id}`).delete();
+    const lines = async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await workplace.getReservation(made.id)).lines.map((l) => [l.roomId, l.status]));
+    await waitFor(
+      'Beta’s line declined',
+      async () => ((await lines())[idOf(beta)] === 'declined' ? true : undefined),
+      20_000,
+    );
+    assert.equal(
+      (await workplace.getReservation(made.id)).cancelled,
+      false,
+      'the reservation stays for the other rooms',
+    );
+
+    // The organizer renames the meeting: the reservation follows, Beta's line stays declined.
+    await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({ subject: 'Offsite prep (agenda)' });
+    await waitFor(
+      'the rename',
+      async () =>
+        (await workplace.getReservation(made.id)).subject === 'Offsite prep (agenda)' ? true : undefined,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.deepEqual(await lines(), {
+      [idOf(ROOMS[0] ?? '')]: 'confirmed',
+      [idOf(beta)]: 'declined',
+      [idOf(ROOMS[2] ?? '')]: 'confirmed',
+    });
+  });
 });
