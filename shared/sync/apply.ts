@@ -1,7 +1,6 @@
 import type { GraphEvent } from '../graph';
 import {
   RESERVATION_ID_PROPERTY,
-  bookingFromGraphEvent,
   graphOccurrenceChanges,
   bookingFromReservation,
   graphEventFromBooking,
@@ -9,10 +8,10 @@ import {
   reservationFromBooking,
   type RoomDirectory,
 } from '../mapping';
-import { canonicalBooking, fingerprint, type Booking } from '../model';
+import { fingerprint, type Booking } from '../model';
 import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
-import { transactionIdFor, type SyncDeps } from './context';
+import { exchangeBooking, propertiesOf, transactionIdFor, type SyncDeps } from './context';
 import type { Action, Plan } from './decide';
 
 /** The two sides as the worker read them, and the link record being brought up to date. */
@@ -33,15 +32,6 @@ export interface Applied {
 /** An event as Graph returned it from a write, with the extended properties the write set (not echoed back). */
 function withProperties(event: GraphEvent, properties: { id: string; value: string }[]): GraphEvent {
   return { ...event, singleValueExtendedProperties: properties };
-}
-
-function readWritten(event: GraphEvent, room: string, properties: { id: string; value: string }[]): Booking {
-  return bookingFromGraphEvent(withProperties(event, properties), { roomEmail: room });
-}
-
-function propertiesOf(event: GraphEvent): { id: string; value: string }[] {
-  const list = event.singleValueExtendedProperties;
-  return Array.isArray(list) ? (list as { id: string; value: string }[]) : [];
 }
 
 /** Runs a plan's actions in order, recording each write in the link as it succeeds. */
@@ -147,9 +137,13 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           // A series is created whole, then its exceptions are written occurrence by occurrence.
           writes += await writeOccurrences(host, created.id, action.booking, undefined, deps);
           const final = await deps.graph.getEvent(host, created.id);
-          if (final) recordExchange(host, final, readBack(final, host, sides.rooms));
+          if (final) recordExchange(host, final, exchangeBooking(final, host, sides.rooms));
         } else {
-          recordExchange(host, created, readWritten(created, host, properties));
+          recordExchange(
+            host,
+            created,
+            exchangeBooking(withProperties(created, properties), host, sides.rooms),
+          );
         }
         record = { ...record, organizerRoom: record.organizerRoom ?? host };
         writes += 1;
@@ -181,10 +175,14 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         writes += occurrenceWrites;
         if (occurrenceWrites > 0) {
           const final = await deps.graph.getEvent(exchange.room, exchange.event.id);
-          if (final) recordExchange(exchange.room, final, readBack(final, exchange.room, sides.rooms));
+          if (final) recordExchange(exchange.room, final, exchangeBooking(final, exchange.room, sides.rooms));
         } else if (event !== exchange.event) {
           const properties = patch.singleValueExtendedProperties ?? propertiesOf(exchange.event);
-          recordExchange(exchange.room, event, readWritten(event, exchange.room, properties));
+          recordExchange(
+            exchange.room,
+            event,
+            exchangeBooking(withProperties(event, properties), exchange.room, sides.rooms),
+          );
         }
         return;
       }
@@ -277,15 +275,6 @@ async function recordRoomTaken(
       roomId,
       'The room is already booked in Exchange at that time.',
     );
-}
-
-/** An event read back after roomsync's writes, limited to the rooms roomsync syncs. */
-function readBack(event: GraphEvent, room: string, rooms: RoomDirectory): Booking {
-  const booking = bookingFromGraphEvent(event, { roomEmail: room });
-  return canonicalBooking({
-    ...booking,
-    rooms: booking.rooms.filter((r) => rooms.workplaceRoomId(r) !== undefined),
-  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GraphGateway } from '../graph';
-import type { RoomDirectory } from '../mapping';
+import type { GraphEvent, GraphGateway } from '../graph';
+import { bookingFromGraphEvent, type RoomDirectory } from '../mapping';
+import { canonicalBooking, type Booking } from '../model';
 import type { Store } from '../store';
 import type { Logger } from '../telemetry/logger';
 import type { WorkplaceClient } from '../workplace';
@@ -42,4 +43,23 @@ export async function roomDirectory(store: Store): Promise<RoomDirectory & { ema
 export function transactionIdFor(reservationId: string): string {
   const hex = createHash('sha256').update(`roomsync:${reservationId}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The single-value extended properties an event came with ($expand-ed on reads). */
+export function propertiesOf(event: GraphEvent): { id: string; value: string }[] {
+  const list = event.singleValueExtendedProperties;
+  return Array.isArray(list) ? (list as { id: string; value: string }[]) : [];
+}
+
+/**
+ * An event of a room's calendar as the Booking the sync compares: limited to the rooms roomsync syncs, so
+ * both sides describe the same rooms. Every Exchange read and write-back goes through here, so what the
+ * link records and what the next read finds are computed alike.
+ */
+export function exchangeBooking(event: GraphEvent, room: string, rooms: RoomDirectory): Booking {
+  const booking = bookingFromGraphEvent(event, { roomEmail: room });
+  return canonicalBooking({
+    ...booking,
+    rooms: booking.rooms.filter((r) => rooms.workplaceRoomId(r) !== undefined),
+  });
 }

@@ -1,17 +1,16 @@
 import {
   RESERVATION_ID_PROPERTY,
-  bookingFromGraphEvent,
   bookingFromReservation,
   graphEventIdentity,
   type RoomDirectory,
 } from '../mapping';
-import { canonicalBooking, fingerprint as fingerprintOf, type Booking } from '../model';
+import { fingerprint as fingerprintOf } from '../model';
 import type { SyncMessage } from '../queue/messages';
 import { LinkRepository, type LinkRecord, type Versioned } from '../store';
 import { NotFound, type Reservation } from '../workplace';
 import type { GraphEvent } from '../graph';
 import { apply, liveLines, type Sides } from './apply';
-import { roomDirectory, type SyncDeps } from './context';
+import { exchangeBooking, propertiesOf, roomDirectory, type SyncDeps } from './context';
 import { decide, type ExchangeState, type Side, type WorkplaceState } from './decide';
 
 /**
@@ -36,15 +35,7 @@ export interface SyncOutcome {
 }
 
 function reservationIdOf(event: GraphEvent): string | undefined {
-  const list = Array.isArray(event.singleValueExtendedProperties)
-    ? (event.singleValueExtendedProperties as { id: string; value: string }[])
-    : [];
-  return list.find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())?.value;
-}
-
-/** The Exchange booking restricted to the rooms roomsync syncs, so both sides describe the same rooms. */
-function projected(booking: Booking, rooms: { emails: Set<string> }): Booking {
-  return canonicalBooking({ ...booking, rooms: booking.rooms.filter((room) => rooms.emails.has(room)) });
+  return propertiesOf(event).find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())?.value;
 }
 
 function exchangeState(exchange: Sides['exchange']): ExchangeState {
@@ -82,14 +73,14 @@ async function readEvent(
   room: string,
   eventId: string,
   deps: SyncDeps,
-  rooms: { emails: Set<string> },
+  rooms: RoomDirectory,
 ): Promise<Sides['exchange']> {
   const event = await deps.graph.getEvent(room, eventId);
   if (!event || event.isCancelled === true) return undefined;
   const response = (event.responseStatus as { response?: string } | undefined)?.response;
   // A room that declined holds no booking, whatever is left in its calendar.
   if (response === 'declined') return undefined;
-  return { room, event, booking: projected(bookingFromGraphEvent(event, { roomEmail: room }), rooms) };
+  return { room, event, booking: exchangeBooking(event, room, rooms) };
 }
 
 function newLink(origin: Side): LinkRecord {
