@@ -6,8 +6,6 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import { acceptGraphNotifications } from '../shared/ingress/graph-notifications';
-import { enqueue } from '../shared/queue/encoding';
-import { QUEUES } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
 
 const services = getServices();
@@ -28,8 +26,8 @@ export async function graphNotificationsHandler(
   const store = await services.ready();
   const outcome = await acceptGraphNotifications(body, {
     subscription: (id) => store.subscriptions.get(id),
-    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
-    enqueueSubscription: async (message) => enqueue(await services.queue(QUEUES.subscriptions), message),
+    enqueueSync: services.enqueueSync,
+    enqueueSubscription: services.enqueueSubscription,
     logger: services.logger,
     correlationId: context.invocationId,
   });

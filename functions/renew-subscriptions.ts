@@ -1,6 +1,4 @@
 import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
-import { enqueue } from '../shared/queue/encoding';
-import { QUEUES } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
 import { renewSubscriptions } from '../shared/subscriptions/upkeep';
 
@@ -10,7 +8,7 @@ export async function renewSubscriptionsHandler(_timer: Timer, context: Invocati
   const outcome = await renewSubscriptions({
     store: await services.ready(),
     graph: services.graph,
-    enqueueSync: async (m) => enqueue(await services.queue(QUEUES.sync), m),
+    enqueueSync: services.enqueueSync,
     publicUrl: services.config.publicUrl,
     now: () => new Date(),
     logger: services.logger,

@@ -5,8 +5,6 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { enqueue } from '../shared/queue/encoding';
-import { QUEUES } from '../shared/queue/messages';
 import {
   getRoom,
   listRooms,
@@ -25,7 +23,7 @@ async function deps(context: InvocationContext): Promise<RoomAdminDeps> {
     store: await services.ready(),
     graph: services.graph,
     workplace: services.workplace,
-    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
+    enqueueSync: services.enqueueSync,
     publicUrl: services.config.publicUrl,
     now: () => new Date(),
     correlationId: context.invocationId,

@@ -1,5 +1,4 @@
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
-import { enqueue } from '../shared/queue/encoding';
 import { QUEUES, parseSubscriptionMessage } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
 import { handleSubscriptionMessage } from '../shared/subscriptions/upkeep';
@@ -11,7 +10,7 @@ export async function subscriptionWorkerHandler(input: unknown, context: Invocat
   await handleSubscriptionMessage(message, {
     store: await services.ready(),
     graph: services.graph,
-    enqueueSync: async (m) => enqueue(await services.queue(QUEUES.sync), m),
+    enqueueSync: services.enqueueSync,
     publicUrl: services.config.publicUrl,
     now: () => new Date(),
     logger: services.logger.child({ invocationId: context.invocationId }),

@@ -1,6 +1,5 @@
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
 import { GraphThrottled } from '../shared/graph';
-import { enqueue } from '../shared/queue/encoding';
 import { QUEUES, parseSyncMessage, type SyncMessage } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
 import { backfillRoom } from '../shared/sync/backfill';
@@ -24,10 +23,8 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
     logger: log,
     now: () => new Date(),
   };
-  const requeue = async (again: SyncMessage, delayMs: number): Promise<void> =>
-    enqueue(await services.queue(QUEUES.sync), again, {
-      visibilityTimeoutSeconds: Math.ceil(delayMs / 1000),
-    });
+  const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
+    services.enqueueSync(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
   try {
     switch (message.kind) {
       case 'graphChange': {
@@ -46,7 +43,7 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
           services.config.syncHorizonDays,
           message.correlationId,
           deps,
-          async (m) => enqueue(await services.queue(QUEUES.sync), m),
+          services.enqueueSync,
         );
         await deps.store.rooms.recordSync(message.room, new Date(), null);
         log.info('Backfill queued', { room: message.room, items: count });

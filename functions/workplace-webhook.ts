@@ -6,8 +6,6 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import { acceptWorkplaceWebhook } from '../shared/ingress/workplace-webhook';
-import { enqueue } from '../shared/queue/encoding';
-import { QUEUES } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
 
 const services = getServices();
@@ -20,7 +18,7 @@ export async function workplaceWebhookHandler(
   const rawBody = await request.text();
   const outcome = await acceptWorkplaceWebhook((name) => request.headers.get(name), rawBody, {
     secret: services.config.workplace.webhookSecret,
-    enqueueSync: async (message) => enqueue(await services.queue(QUEUES.sync), message),
+    enqueueSync: services.enqueueSync,
     logger: services.logger,
     correlationId: context.invocationId,
   });

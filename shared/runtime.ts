@@ -1,7 +1,8 @@
 import type { QueueClient } from '@azure/storage-queue';
 import { loadConfig, type Config } from './config';
 import { GraphGateway, graphCredential } from './graph';
-import { QUEUES } from './queue/messages';
+import { enqueue, type EnqueueOptions } from './queue/encoding';
+import { QUEUES, type SubscriptionMessage, type SyncMessage } from './queue/messages';
 import { createStorageClients, type StorageClients } from './storage';
 import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './telemetry/logger';
@@ -15,8 +16,10 @@ export interface Services {
   store: Store;
   graph: GraphGateway;
   workplace: WorkplaceClient;
-  /** A queue that exists (created on first use in this process). */
-  queue(name: (typeof QUEUES)[keyof typeof QUEUES]): Promise<QueueClient>;
+  /** Puts a change on the sync queue (base64, as the queue trigger reads it; the queue made on first use). */
+  enqueueSync: (message: SyncMessage, options?: EnqueueOptions) => Promise<void>;
+  /** Puts subscription work on its queue. */
+  enqueueSubscription: (message: SubscriptionMessage) => Promise<void>;
   /** The store's tables exist (created on first use in this process). */
   ready(): Promise<Store>;
 }
@@ -50,6 +53,18 @@ export function getServices(): Services {
       return store;
     });
     const queues = new Map<string, () => Promise<QueueClient>>();
+    const queue = (name: string): Promise<QueueClient> => {
+      let ensure = queues.get(name);
+      if (!ensure) {
+        ensure = once(async () => {
+          const client = storage.queue(name);
+          await client.createIfNotExists();
+          return client;
+        });
+        queues.set(name, ensure);
+      }
+      return ensure();
+    };
     services = {
       config,
       storage,
@@ -60,18 +75,8 @@ export function getServices(): Services {
         baseUrl: config.graph.baseUrl,
       }),
       workplace: new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth }),
-      queue(name) {
-        let ensure = queues.get(name);
-        if (!ensure) {
-          ensure = once(async () => {
-            const client = storage.queue(name);
-            await client.createIfNotExists();
-            return client;
-          });
-          queues.set(name, ensure);
-        }
-        return ensure();
-      },
+      enqueueSync: async (message, options) => enqueue(await queue(QUEUES.sync), message, options),
+      enqueueSubscription: async (message) => enqueue(await queue(QUEUES.subscriptions), message),
       ready: ensureStore,
     };
   }
