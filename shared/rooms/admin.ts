@@ -150,10 +150,7 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
     lastError: null,
   };
   await deps.store.rooms.save(room);
-  const live = (await deps.store.subscriptions.forRoom(email)).some(
-    (s) => Date.parse(s.expiresAt) > deps.now().getTime(),
-  );
-  if (!live) {
+  if (!(await deps.store.subscriptions.hasLive(email, deps.now()))) {
     try {
       await subscribeRoom(email, deps);
     } catch (err) {

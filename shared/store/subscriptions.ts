@@ -27,6 +27,11 @@ export class SubscriptionRepository {
     return (await this.list()).filter((s) => s.room === room.toLowerCase());
   }
 
+  /** Whether the room has a subscription that has not expired at `now`. */
+  async hasLive(room: string, now: Date): Promise<boolean> {
+    return (await this.forRoom(room)).some((s) => Date.parse(s.expiresAt) > now.getTime());
+  }
+
   /** Those that expire before `horizon`, soonest first: the renewal timer's work list. */
   async expiringBefore(horizon: Date): Promise<SubscriptionRecord[]> {
     return (await this.list())

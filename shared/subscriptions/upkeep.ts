@@ -124,10 +124,7 @@ export async function renewSubscriptions(deps: UpkeepDeps): Promise<{ renewed: n
     }
   }
   for (const room of rooms) {
-    const live = (await deps.store.subscriptions.forRoom(room.email)).some(
-      (s) => Date.parse(s.expiresAt) > now.getTime(),
-    );
-    if (!live) {
+    if (!(await deps.store.subscriptions.hasLive(room.email, now))) {
       await replace(room.email, undefined, deps);
       recreated += 1;
     }
