@@ -240,12 +240,7 @@ export async function syncWorkplaceChange(
 ): Promise<SyncOutcome> {
   let link = await deps.store.links.byReservation(message.reservationId);
   // A webhook for a version we wrote or already read: nothing new.
-  if (
-    link &&
-    message.version !== undefined &&
-    link.value.workplaceVersion !== null &&
-    message.version <= link.value.workplaceVersion
-  ) {
+  if (alreadySeen(link, message.version)) {
     return { rule: 'echo', writes: 0, skipped: 'echo' };
   }
   const rooms = await roomDirectory(deps.store);
@@ -259,12 +254,7 @@ export async function syncWorkplaceChange(
     if (made?.source === 'exchange' && made.externalRef) keys.unshift(['iCalUId', made.externalRef]);
     link = await resolveLink(keys, record.id, deps);
     record = link?.value ?? record;
-    if (
-      link &&
-      workplace &&
-      link.value.workplaceVersion !== null &&
-      workplace.reservation.version <= link.value.workplaceVersion
-    ) {
+    if (alreadySeen(link, workplace?.reservation.version)) {
       return { rule: 'echo', writes: 0, skipped: 'echo' };
     }
   }
@@ -276,6 +266,12 @@ export async function syncWorkplaceChange(
     : undefined;
   const exchange = host ? await readEvent(host.room, host.eventId, deps, rooms) : undefined;
   return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+}
+
+/** A Workplace version the link already wrote or read: its webhook is an echo. */
+function alreadySeen(link: Versioned<LinkRecord> | undefined, version: number | undefined): boolean {
+  const seen = link?.value.workplaceVersion ?? null;
+  return version !== undefined && seen !== null && version <= seen;
 }
 
 type ClaimKey = ['iCalUId' | 'reservation', string];
