@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { createStore, type Store } from '../../shared/store';
-import { FUNCTION_KEY, MASTER_KEY } from '../helpers/host';
-import { startServiceHost, type ServiceHost } from '../helpers/service-host';
+import { MASTER_KEY } from '../helpers/host';
+import { registerRoom, startServiceHost, type ServiceHost } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
 
 const ROOM = 'room.alpha@contoso.com';
@@ -23,12 +23,7 @@ describe('subscription upkeep end to end: the renewal timer and lifecycle events
     service.graph.directory.add({ email: ROOM, displayName: 'Room Alpha', kind: 'room' });
     service.workplace.addRoom({ id: 'wp-alpha', name: 'Alpha', email: ROOM, timeZone: 'Europe/Brussels' });
     store = createStore(createStorageClients(loadStorageConfig(process.env)));
-    const res = await fetch(`${service.host.url}/api/rooms`, {
-      method: 'POST',
-      headers: { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ROOM, workplaceRoomId: 'wp-alpha' }),
-    });
-    assert.equal(res.status, 201);
+    assert.equal(await registerRoom(service, ROOM, 'wp-alpha'), 201);
   });
   after(async () => {
     await service.close();

@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { WorkplaceClient, type Reservation } from '../../shared/workplace';
-import { fetchToken, graphClient } from '../helpers/graph-client';
-import { FUNCTION_KEY } from '../helpers/host';
-import { startServiceHost, type ServiceHost } from '../helpers/service-host';
+import {
+  addRoom,
+  connectWorkplaceWebhook,
+  registerRoom,
+  sideClients,
+  startServiceHost,
+  type ServiceHost,
+} from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
 
 const ADA = 'ada@contoso.com';
@@ -18,32 +23,10 @@ describe('sync, multi-room meetings, end to end', () => {
   before(async () => {
     service = await startServiceHost(['graph-notifications', 'workplace-webhook', 'rooms', 'sync-worker']);
     service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
-    for (const email of ROOMS) {
-      service.graph.directory.add({
-        email,
-        displayName: email,
-        kind: 'room',
-        room: { deleteSubject: false, addOrganizerToSubject: false, bookingWindowInDays: 3650 },
-      });
-      service.workplace.addRoom({ id: idOf(email), name: email, email, timeZone: 'Europe/Brussels' });
-    }
-    service.workplace.addWebhook({
-      url: `${service.host.url}/api/workplace/webhook`,
-      secret: process.env.WORKPLACE_WEBHOOK_SECRET ?? '',
-    });
-    graph = graphClient(service.graph.url, await fetchToken(service.graph.url));
-    workplace = new WorkplaceClient({
-      baseUrl: service.workplace.url,
-      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
-    });
-    for (const email of ROOMS) {
-      const res = await fetch(`${service.host.url}/api/rooms`, {
-        method: 'POST',
-        headers: { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ email, workplaceRoomId: idOf(email) }),
-      });
-      assert.equal(res.status, 201);
-    }
+    for (const email of ROOMS) addRoom(service, email, idOf(email));
+    connectWorkplaceWebhook(service);
+    ({ graph, workplace } = await sideClients(service));
+    for (const email of ROOMS) assert.equal(await registerRoom(service, email, idOf(email)), 201);
   });
   after(async () => {
     await service.close();

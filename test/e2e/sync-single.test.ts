@@ -6,9 +6,15 @@ import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
 import { createStore } from '../../shared/store';
 import { WorkplaceClient, type Reservation } from '../../shared/workplace';
-import { fetchToken, graphClient } from '../helpers/graph-client';
 import { FUNCTION_KEY } from '../helpers/host';
-import { startServiceHost, type ServiceHost } from '../helpers/service-host';
+import {
+  addRoom,
+  connectWorkplaceWebhook,
+  registerRoom,
+  sideClients,
+  startServiceHost,
+  type ServiceHost,
+} from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
 
 const ROOM = 'room.alpha@contoso.com';
@@ -29,30 +35,12 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
   let workplace: WorkplaceClient;
   before(async () => {
     service = await startServiceHost(['graph-notifications', 'workplace-webhook', 'rooms', 'sync-worker']);
-    service.graph.directory.add({
-      email: ROOM,
-      displayName: 'Room Alpha',
-      kind: 'room',
-      room: { deleteSubject: false, addOrganizerToSubject: false, bookingWindowInDays: 3650 },
-    });
+    addRoom(service, ROOM, 'wp-alpha');
     service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
     service.graph.directory.add({ email: GRACE, displayName: 'Grace Hopper', kind: 'person' });
-    service.workplace.addRoom({ id: 'wp-alpha', name: 'Alpha', email: ROOM, timeZone: 'Europe/Brussels' });
-    service.workplace.addWebhook({
-      url: `${service.host.url}/api/workplace/webhook`,
-      secret: process.env.WORKPLACE_WEBHOOK_SECRET ?? '',
-    });
-    graph = graphClient(service.graph.url, await fetchToken(service.graph.url));
-    workplace = new WorkplaceClient({
-      baseUrl: service.workplace.url,
-      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
-    });
-    const registered = await fetch(`${service.host.url}/api/rooms`, {
-      method: 'POST',
-      headers: { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ROOM, workplaceRoomId: 'wp-alpha' }),
-    });
-    assert.equal(registered.status, 201);
+    connectWorkplaceWebhook(service);
+    ({ graph, workplace } = await sideClients(service));
+    assert.equal(await registerRoom(service, ROOM, 'wp-alpha'), 201);
   });
   after(async () => {
     await service.close();

@@ -1,11 +1,17 @@
 import path from 'node:path';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { freePort } from '../../local/free-port';
 import { startLocalHost, type RunningHost } from '../../local/host';
 import { readHostJson } from '../../local/host-json';
+import { decodeMessageText } from '../../local/queue-trigger';
+import { loadStorageConfig } from '../../shared/config';
+import { createStorageClients } from '../../shared/storage';
 import { createLogger } from '../../shared/telemetry/logger';
+import { WorkplaceClient } from '../../shared/workplace';
+import { fetchToken, graphClient } from './graph-client';
 import { FUNCTION_KEY, MASTER_KEY } from './host';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -66,4 +72,66 @@ export async function startServiceHost(functions: string[]): Promise<ServiceHost
       await Promise.all([azurite.stop(), graph.stop(), workplace.stop()]);
     },
   };
+}
+
+/** A room in both systems, as the sync tests want it: Exchange keeps subjects and books far ahead. */
+export function addRoom(
+  service: ServiceHost,
+  email: string,
+  workplaceRoomId: string,
+  timeZone = 'Europe/Brussels',
+): void {
+  service.graph.directory.add({
+    email,
+    displayName: email,
+    kind: 'room',
+    room: { deleteSubject: false, addOrganizerToSubject: false, bookingWindowInDays: 3650 },
+  });
+  service.workplace.addRoom({ id: workplaceRoomId, name: email, email, timeZone });
+}
+
+/** Registers a room through the admin API, as an administrator does; returns the HTTP status. */
+export async function registerRoom(
+  service: ServiceHost,
+  email: string,
+  workplaceRoomId: string,
+): Promise<number> {
+  const res = await fetch(`${service.host.url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, workplaceRoomId }),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+/** Workplace's webhooks pointed at the host, signed with the secret the service was given. */
+export function connectWorkplaceWebhook(service: ServiceHost): void {
+  service.workplace.addWebhook({ url: `${service.host.url}/api/workplace/webhook`, secret: WEBHOOK_SECRET });
+}
+
+/** The real Graph SDK client and the Workplace client, as people and apps on either side use them. */
+export async function sideClients(
+  service: ServiceHost,
+): Promise<{ graph: Client; workplace: WorkplaceClient }> {
+  return {
+    graph: graphClient(service.graph.url, await fetchToken(service.graph.url)),
+    workplace: new WorkplaceClient({
+      baseUrl: service.workplace.url,
+      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
+    }),
+  };
+}
+
+/** Takes up to 32 messages off a queue of the service's storage and decodes them. */
+export async function drainQueue(name: string): Promise<Record<string, unknown>[]> {
+  const queue = createStorageClients(loadStorageConfig(process.env)).queue(name);
+  if (!(await queue.exists())) return [];
+  const { receivedMessageItems } = await queue.receiveMessages({
+    numberOfMessages: 32,
+    visibilityTimeout: 60,
+  });
+  return receivedMessageItems.map(
+    (m) => JSON.parse(decodeMessageText(m.messageText, 'base64')) as Record<string, unknown>,
+  );
 }

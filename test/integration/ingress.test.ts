@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { decodeMessageText } from '../../local/queue-trigger';
 import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
 import { loadStorageConfig } from '../../shared/config';
 import { createStore } from '../../shared/store';
 import { webhookSignature } from '../../shared/workplace';
-import { startServiceHost, WEBHOOK_SECRET, type ServiceHost } from '../helpers/service-host';
+import { drainQueue, startServiceHost, WEBHOOK_SECRET, type ServiceHost } from '../helpers/service-host';
 
 describe('ingress functions on the local host: graphNotifications and workplaceWebhook', () => {
   let service: ServiceHost;
@@ -42,12 +41,6 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
   });
 
   const queue = (name: string) => createStorageClients(loadStorageConfig(process.env)).queue(name);
-  async function drain(name: string): Promise<unknown[]> {
-    const client = queue(name);
-    if (!(await client.exists())) return [];
-    const { receivedMessageItems } = await client.receiveMessages({ numberOfMessages: 32 });
-    return receivedMessageItems.map((m) => JSON.parse(decodeMessageText(m.messageText, 'base64')) as unknown);
-  }
   const post = (route: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${service.host.url}/api/${route}`, {
       method: 'POST',
@@ -89,7 +82,7 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
       }),
     );
     assert.equal(res.status, 202);
-    const sync = await drain(QUEUES.sync);
+    const sync = await drainQueue(QUEUES.sync);
     assert.equal(sync.length, 1);
     assert.deepEqual(
       { ...(sync[0] as Record<string, unknown>), correlationId: 'x' },
@@ -105,7 +98,7 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
       },
     );
     assert.deepEqual(
-      (await drain(QUEUES.subscriptions)).map((m) => (m as { event: string }).event),
+      (await drainQueue(QUEUES.subscriptions)).map((m) => (m as { event: string }).event),
       ['missed'],
     );
     assert.ok(
@@ -118,7 +111,7 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
   it('refuses malformed JSON with 400 and enqueues nothing', async () => {
     assert.equal((await post('graph/notifications', '{"value": [')).status, 400);
     assert.equal((await post('graph/notifications', '{"items": []}')).status, 400);
-    assert.deepEqual(await drain(QUEUES.sync), []);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
   });
 
   it('verifies Workplace webhooks: a signed one is enqueued, a bad signature is 401, malformed JSON 400', async () => {
@@ -143,7 +136,7 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     );
     assert.equal((await post('workplace/webhook', body)).status, 401);
     assert.equal((await post('workplace/webhook', '{"oops"', signed('{"oops"'))).status, 400);
-    const sync = await drain(QUEUES.sync);
+    const sync = await drainQueue(QUEUES.sync);
     assert.deepEqual(
       sync.map((m) => (m as { kind: string; reservationId: string }).reservationId),
       ['r-1'],

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeMessageText } from '../../local/queue-trigger';
-import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
-import { createStorageClients } from '../../shared/storage';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { FUNCTION_KEY } from '../helpers/host';
-import { startServiceHost, type ServiceHost } from '../helpers/service-host';
+import { drainQueue, startServiceHost, type ServiceHost } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
 
 const ROOM = 'room.alpha@contoso.com';
@@ -38,17 +35,8 @@ describe('rooms admin API on the local host (Graph and Workplace emulators, Azur
       headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-  async function drainSync(): Promise<{ kind: string; room?: string; eventId?: string }[]> {
-    const queue = createStorageClients(loadStorageConfig(process.env)).queue(QUEUES.sync);
-    if (!(await queue.exists())) return [];
-    const { receivedMessageItems } = await queue.receiveMessages({
-      numberOfMessages: 32,
-      visibilityTimeout: 60,
-    });
-    return receivedMessageItems.map(
-      (m) => JSON.parse(decodeMessageText(m.messageText, 'base64')) as { kind: string },
-    );
-  }
+  const drainSync = async (): Promise<{ kind: string; room?: string; eventId?: string }[]> =>
+    (await drainQueue(QUEUES.sync)) as { kind: string; room?: string; eventId?: string }[];
   const graphSubscriptions = () =>
     (service.graph.subscriptions.list().body as { value: { id: string; notificationUrl: string }[] }).value;
 
