@@ -5,7 +5,7 @@ import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
 import { createStore } from '../../shared/store';
-import { WorkplaceClient, type Reservation } from '../../shared/workplace';
+import { WorkplaceClient, type Reservation, type ReservationWrite } from '../../shared/workplace';
 import { FUNCTION_KEY } from '../helpers/host';
 import {
   addRoom,
@@ -28,6 +28,25 @@ interface GraphEvent {
   attendees: { type: string; emailAddress: { address: string } }[];
   start: { dateTime: string };
 }
+
+/** A Workplace reservation of Room Alpha made by Grace, in Brussels time; tests override what they are about. */
+const reservationOf = (
+  subject: string,
+  start: string,
+  end: string,
+  overrides: Partial<ReservationWrite> = {},
+): ReservationWrite => ({
+  subject,
+  start,
+  end,
+  timeZone: 'Europe/Brussels',
+  responsible: { email: GRACE, name: 'Grace Hopper' },
+  participants: [],
+  lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+  recurrence: null,
+  exceptions: [],
+  ...overrides,
+});
 
 describe('sync, single bookings, end to end (local host, Azurite, both emulators)', () => {
   let service: ServiceHost;
@@ -105,17 +124,9 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
 
   it('a reservation made in Workplace becomes an event in the room’s calendar, the room its organizer', async () => {
     const made = await workplace.createReservation(
-      {
-        subject: 'Sprint planning',
-        start: '2026-12-08T14:00:00',
-        end: '2026-12-08T15:00:00',
-        timeZone: 'Europe/Brussels',
-        responsible: { email: GRACE, name: 'Grace Hopper' },
+      reservationOf('Sprint planning', '2026-12-08T14:00:00', '2026-12-08T15:00:00', {
         participants: [{ email: ADA, name: 'Ada Lovelace', required: false }],
-        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
-        recurrence: null,
-        exceptions: [],
-      },
+      }),
       'test-wp-1',
     );
     const event = await waitFor(
@@ -141,17 +152,7 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     };
     // Workplace -> Exchange: our event's notifications come back and are recognised by their changeKey.
     await workplace.createReservation(
-      {
-        subject: 'Echo check',
-        start: '2026-12-09T09:00:00',
-        end: '2026-12-09T09:30:00',
-        timeZone: 'Europe/Brussels',
-        responsible: { email: GRACE, name: 'Grace Hopper' },
-        participants: [],
-        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
-        recurrence: null,
-        exceptions: [],
-      },
+      reservationOf('Echo check', '2026-12-09T09:00:00', '2026-12-09T09:30:00'),
       'test-echo-1',
     );
     await waitFor(
@@ -228,17 +229,7 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
 
   it('Workplace updates and the cancellation follow into the room’s calendar', async () => {
     const made = await workplace.createReservation(
-      {
-        subject: 'Retro',
-        start: '2026-12-14T09:00:00',
-        end: '2026-12-14T10:00:00',
-        timeZone: 'Europe/Brussels',
-        responsible: { email: GRACE, name: 'Grace Hopper' },
-        participants: [],
-        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
-        recurrence: null,
-        exceptions: [],
-      },
+      reservationOf('Retro', '2026-12-14T09:00:00', '2026-12-14T10:00:00'),
       'test-retro',
     );
     await waitFor('the event', async () => (await roomEvents()).find((e) => e.subject === 'Retro'), 15_000);
@@ -286,17 +277,7 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     });
     await fetch(`${service.graph.url}/_emulator/faults`, { method: 'DELETE' });
     const made = await workplace.createReservation(
-      {
-        subject: 'Clashing workshop',
-        start: '2026-12-15T10:00:00',
-        end: '2026-12-15T11:00:00',
-        timeZone: 'Europe/Brussels',
-        responsible: { email: GRACE, name: 'Grace Hopper' },
-        participants: [],
-        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
-        recurrence: null,
-        exceptions: [],
-      },
+      reservationOf('Clashing workshop', '2026-12-15T10:00:00', '2026-12-15T11:00:00'),
       'test-clash',
     );
     const declined = await waitFor(
