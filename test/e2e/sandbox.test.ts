@@ -1,38 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '../helpers/wait';
-import { groupAlive } from '../helpers/process-group';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-interface Sandbox {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+import { groupAlive, runNpm, type NpmRun } from '../helpers/process-group';
 
 /** `npm start`, exactly as a developer runs it, in its own process group like a terminal job. */
-function npmStart(env: Record<string, string>): Sandbox {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT,
-    env: { ...process.env, ROOMSYNC_LOG_FORMAT: 'json', ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout, stderr, exited };
+function npmStart(env: Record<string, string>): NpmRun {
+  return runNpm(['start', '--silent'], { ROOMSYNC_LOG_FORMAT: 'json', ...env });
 }
 
 async function portOpen(port: number): Promise<boolean> {

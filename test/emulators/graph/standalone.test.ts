@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fetchToken, graphClient } from '../../helpers/graph-client';
 import { waitFor } from '../../helpers/wait';
-import { groupAlive } from '../../helpers/process-group';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { groupAlive, runNpm } from '../../helpers/process-group';
 
 describe('npm run emulator:graph (the emulator on its own)', () => {
   it('starts on the port it is given, is driven through its control API and the Graph SDK, and stops on SIGINT', async () => {
-    const child = spawn('npm', ['run', '--silent', 'emulator:graph'], {
-      cwd: ROOT,
-      env: { ...process.env, GRAPH_EMULATOR_PORT: '0' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const {
+      child,
+      stdout: output,
+      exited,
+    } = runNpm(['run', '--silent', 'emulator:graph'], { GRAPH_EMULATOR_PORT: '0' });
     try {
       const url = await waitFor(
         'the emulator to print its address',

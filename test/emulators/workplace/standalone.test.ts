@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { groupAlive } from '../../helpers/process-group';
+import { groupAlive, runNpm } from '../../helpers/process-group';
 import { waitFor } from '../../helpers/wait';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 describe('npm run emulator:workplace (the emulator on its own)', () => {
   it('starts on the port it is given, serves the API and its control API, and stops on SIGINT', async () => {
-    const child = spawn('npm', ['run', '--silent', 'emulator:workplace'], {
-      cwd: ROOT,
-      env: { ...process.env, WORKPLACE_EMULATOR_PORT: '0' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const {
+      child,
+      stdout: output,
+      exited,
+    } = runNpm(['run', '--silent', 'emulator:workplace'], { WORKPLACE_EMULATOR_PORT: '0' });
     try {
       const url = await waitFor(
         'the emulator to print its address',
