@@ -7,6 +7,11 @@ export interface RoomPolicy {
   /** Exchange's AddOrganizerToSubject: the room's copy's subject becomes the organizer's name. */
   addOrganizerToSubject: boolean;
   bookingWindowInDays: number;
+  /**
+   * Exchange's EnforceSchedulingHorizon: on, a series that runs past the booking window is declined; off,
+   * it is accepted with its meetings cut at the window's end.
+   */
+  enforceSchedulingHorizon: boolean;
   allowConflicts: boolean;
 }
 
@@ -23,6 +28,7 @@ export const DEFAULT_ROOM_POLICY: RoomPolicy = {
   deleteSubject: true,
   addOrganizerToSubject: true,
   bookingWindowInDays: 180,
+  enforceSchedulingHorizon: true,
   allowConflicts: false,
 };
 

@@ -1,7 +1,13 @@
 import type { Directory, DirectoryUser } from './directory';
 import { newChangeKey, type Attendee, type StoredEvent } from './event-model';
 import type { EventStore } from './events';
-import { expandForView, lastOccurrenceDate, occurrencesBetween, type ExceptionRecord } from './series';
+import {
+  expandForView,
+  lastOccurrenceDate,
+  occurrencesBetween,
+  zoneOf,
+  type ExceptionRecord,
+} from './series';
 import { DateTime } from 'luxon';
 
 export interface MeetingOptions {
@@ -14,7 +20,9 @@ export interface MeetingOptions {
 
 export const DEFAULT_MEETING_OPTIONS: MeetingOptions = { processingDelayMs: 50 };
 
-export type Decision = { accept: true } | { accept: false; reason: 'conflict' | 'bookingWindow' };
+export type Decision =
+  /** `cutAt`: the last date of a series the room holds, when it runs past the booking window. */
+  { accept: true; cutAt?: string } | { accept: false; reason: 'conflict' | 'bookingWindow' };
 
 /**
  * What a room mailbox with AutomateProcessing=AutoAccept does with meetings that invite it: accept into
@@ -92,9 +100,11 @@ export class MeetingProcessor {
 
   /**
    * The Resource Booking Assistant's verdict with Exchange's defaults: decline a start beyond
-   * BookingWindowInDays, a series that runs past it (EnforceSchedulingHorizon), and any overlap with a
-   * busy item already in the room's calendar (ConflictPercentageAllowed and MaximumConflictInstances 0),
-   * every occurrence of a series inside the window checked.
+   * BookingWindowInDays, a series that runs past it (EnforceSchedulingHorizon on; off, the series is
+   * accepted with "the number of meetings reduced so none occurs after the window", which the room's copy
+   * holds as an end date), and any overlap with a busy item already in the room's calendar
+   * (ConflictPercentageAllowed and MaximumConflictInstances 0), every occurrence of a series inside the
+   * window checked.
    */
   decide(room: DirectoryUser, event: StoredEvent, existingCopy: StoredEvent | undefined): Decision {
     const policy = room.room;
@@ -102,12 +112,17 @@ export class MeetingProcessor {
     const now = DateTime.utc();
     const windowEnd = now.plus({ days: policy.bookingWindowInDays });
     if (event.start > windowEnd) return { accept: false, reason: 'bookingWindow' };
+    let cutAt: string | undefined;
     if (event.recurrence) {
       const lastDate = lastOccurrenceDate(event);
-      if (lastDate === undefined || lastDate > windowEnd.toISODate())
-        return { accept: false, reason: 'bookingWindow' };
+      const windowEndDate = windowEnd.setZone(zoneOf(event)).toISODate() ?? '';
+      if (lastDate === undefined || lastDate > windowEndDate) {
+        if (policy.enforceSchedulingHorizon) return { accept: false, reason: 'bookingWindow' };
+        cutAt = windowEndDate;
+      }
     }
-    if (policy.allowConflicts) return { accept: true };
+    const accepted: Decision = cutAt === undefined ? { accept: true } : { accept: true, cutAt };
+    if (policy.allowConflicts) return accepted;
     const slots = event.recurrence
       ? occurrencesBetween(event, now, windowEnd).map((o) => ({ start: o.start, end: o.end }))
       : [{ start: event.start, end: event.end }];
@@ -124,7 +139,7 @@ export class MeetingProcessor {
     const conflict = slots.some((slot) =>
       busy.some((item) => item.start < slot.end && slot.start < item.end),
     );
-    return conflict ? { accept: false, reason: 'conflict' } : { accept: true };
+    return conflict ? { accept: false, reason: 'conflict' } : accepted;
   }
 
   private subjectFor(room: DirectoryUser, event: StoredEvent): string {
@@ -209,7 +224,13 @@ export class MeetingProcessor {
         location: event.location,
         locations: event.locations,
         attendees: event.attendees,
-        recurrence: event.recurrence,
+        recurrence:
+          event.recurrence && decision.cutAt !== undefined
+            ? {
+                ...event.recurrence,
+                range: { ...event.recurrence.range, type: 'endDate' as const, endDate: decision.cutAt },
+              }
+            : event.recurrence,
         exceptions: this.copyExceptions(room, event, existing),
         cancelled: event.cancelled,
       };

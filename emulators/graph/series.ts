@@ -37,7 +37,8 @@ export function parseOccurrenceKey(key: string): { masterKey: string; date: stri
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? { masterKey: key.slice(0, at), date } : undefined;
 }
 
-function zoneOf(master: StoredEvent): string {
+/** The IANA zone a series is evaluated in. */
+export function zoneOf(master: StoredEvent): string {
   return ianaZone(master.startTimeZone) ?? 'UTC';
 }
 

@@ -69,6 +69,7 @@ const newUser = z.object({
       deleteSubject: z.boolean(),
       addOrganizerToSubject: z.boolean(),
       bookingWindowInDays: z.number().int().min(1).max(1080),
+      enforceSchedulingHorizon: z.boolean(),
       allowConflicts: z.boolean(),
     })
     .partial()

@@ -317,4 +317,36 @@ describe('Graph emulator: recurring series, occurrences and exceptions', () => {
       .value;
     assert.deepEqual(roomEvents, []);
   });
+
+  it('with EnforceSchedulingHorizon off, a room accepts a never-ending series cut at its booking window', async () => {
+    emulator.directory.add({
+      email: 'room.open@contoso.com',
+      displayName: 'Room Open',
+      kind: 'room',
+      room: { bookingWindowInDays: 30, enforceSchedulingHorizon: false },
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    await client.api(`/users/${ADA}/events`).post({
+      subject: 'Daily open',
+      start: { dateTime: `${today}T23:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${today}T23:30:00`, timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: 'room.open@contoso.com' } }],
+      recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: today } },
+    });
+    await emulator.meetings.settle();
+    const organized = ((await client.api(`/users/${ADA}/events`).get()) as { value: Item[] }).value.find(
+      (e) => e.subject === 'Daily open',
+    );
+    assert.equal(organized?.recurrence?.range.type, 'noEnd', 'the organizer keeps the series as made');
+    const [copy] = ((await client.api('/users/room.open@contoso.com/events').get()) as { value: Item[] })
+      .value;
+    const windowEnd = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    assert.ok(copy);
+    assert.equal(copy.responseStatus.response, 'accepted');
+    assert.deepEqual(
+      [copy.recurrence?.range['type'], copy.recurrence?.range['endDate']],
+      ['endDate', windowEnd],
+      'the room holds the meetings up to its window',
+    );
+  });
 });
