@@ -13,7 +13,8 @@ import { canonicalBooking, type Booking } from './booking';
 
 const VERSION = 1;
 
-function zoneKey(zone: string): string {
+/** A zone as Exchange tells zones apart: equal keys are the same zone to both sides. */
+export function zoneKey(zone: string): string {
   const iana = resolveTimeZone(zone).zone;
   return iana === 'UTC' ? 'UTC' : (ianaToWindows(iana) ?? iana);
 }

@@ -8,5 +8,5 @@ export {
   type Person,
   type Sensitivity,
 } from './booking';
-export { fingerprint, canonicalForm } from './fingerprint';
+export { fingerprint, canonicalForm, zoneKey } from './fingerprint';
 export { InvalidBookingInput, UnsupportedRecurrence } from './errors';

@@ -196,3 +196,15 @@ export function formatRRule(parts: RRuleParts): string {
   if (parts.until) out.push(`UNTIL=${formatUntil(parts.until)}`);
   return out.join(';');
 }
+
+/**
+ * Whether two RRULEs repeat alike and differ at most in where they end (COUNT / UNTIL). Exchange keeps a
+ * series' exceptions through a change of its end, and drops them when the pattern itself changes.
+ */
+export function samePattern(a: string, b: string): boolean {
+  const pattern = (rule: string): string => {
+    const { count: _count, until: _until, ...rest } = parseRRule(rule);
+    return formatRRule(rest);
+  };
+  return pattern(a) === pattern(b);
+}

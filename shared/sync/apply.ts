@@ -8,7 +8,8 @@ import {
   reservationFromBooking,
   type RoomDirectory,
 } from '../mapping';
-import { fingerprint, type Booking } from '../model';
+import { fingerprint, zoneKey, type Booking } from '../model';
+import { samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
 import { exchangeBooking, propertiesOf, transactionIdFor, type SyncDeps } from './context';
@@ -160,8 +161,7 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           event = await deps.graph.updateEvent(exchange.room, exchange.event.id, patch, action.changeKey);
           writes += 1;
         }
-        // A new pattern or start re-bases the series in Exchange, which drops its exceptions.
-        const rebased = patch.recurrence !== undefined || patch.start !== undefined;
+        const rebased = rebases(exchange.booking, action.booking);
         const occurrenceWrites =
           action.booking.recurrence === null
             ? 0
@@ -223,6 +223,21 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         return;
     }
   }
+}
+
+/**
+ * Whether writing `target` over `current` re-bases the series in Exchange, which then drops its
+ * exceptions (they are written again): a new start, end or pattern does; a new end of the series alone
+ * keeps them.
+ */
+function rebases(current: Booking, target: Booking): boolean {
+  if (current.recurrence === null || target.recurrence === null) return true;
+  return (
+    current.start.getTime() !== target.start.getTime() ||
+    current.end.getTime() !== target.end.getTime() ||
+    zoneKey(current.timeZone) !== zoneKey(target.timeZone) ||
+    !samePattern(current.recurrence, target.recurrence)
+  );
 }
 
 /** Only the lines of rooms roomsync syncs, so both sides describe the same rooms. */

@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { bookingFromReservation } from '../../shared/mapping';
 import { expand } from '../../shared/recurrence';
-import { WorkplaceClient, type Reservation } from '../../shared/workplace';
+import { WorkplaceClient, type Reservation, type ReservationWrite } from '../../shared/workplace';
 import {
   addRoom,
   connectWorkplaceWebhook,
+  quiescent,
   registerRoom,
   sideClients,
   startServiceHost,
@@ -27,6 +28,23 @@ interface Instance {
   start: { dateTime: string };
 }
 
+/** The writable part of a reservation, to replace it with a change. */
+const reservationOf = (r: Reservation): ReservationWrite => ({
+  subject: r.subject,
+  start: r.start,
+  end: r.end,
+  timeZone: r.timeZone,
+  responsible: r.responsible && { email: r.responsible.email, name: r.responsible.name ?? '' },
+  participants: r.participants.map((p) => ({
+    email: p.email,
+    name: p.name ?? '',
+    required: p.required ?? true,
+  })),
+  lines: r.lines,
+  recurrence: r.recurrence,
+  exceptions: r.exceptions,
+});
+
 describe('sync, recurring series with exceptions, end to end', () => {
   let service: ServiceHost;
   let graph: Client;
@@ -43,7 +61,7 @@ describe('sync, recurring series with exceptions, end to end', () => {
     await service.close();
   });
 
-  const window = { from: new Date('2026-11-30T00:00:00Z'), to: new Date('2027-03-01T00:00:00Z') };
+  const window = { from: new Date('2026-11-30T00:00:00Z'), to: new Date('2027-06-01T00:00:00Z') };
   const roomView = async (): Promise<Instance[]> =>
     (
       (await graph
@@ -129,5 +147,267 @@ describe('sync, recurring series with exceptions, end to end', () => {
     assert.deepEqual(updated.exceptions, [{ originalStart: '2026-12-17T15:00:00', cancelled: true }]);
     assert.equal(expected(updated).length, 4);
     assert.deepEqual(expected(updated), starts(await roomView(), 'Thursday review'));
+  });
+
+  /** Waits until the room's calendar holds exactly the reservation's occurrences of `subject`. */
+  const sameOccurrences = async (reservationId: string, subject: string, what: string): Promise<string[]> => {
+    let last: { want: string[]; got: string[] } = { want: [], got: [] };
+    try {
+      return await waitFor(
+        what,
+        async () => {
+          const want = expected(await workplace.getReservation(reservationId));
+          const got = starts(await roomView(), subject);
+          last = { want, got };
+          return JSON.stringify(want) === JSON.stringify(got) ? got : undefined;
+        },
+        20_000,
+      );
+    } catch {
+      assert.deepEqual(last.got, last.want, what);
+      throw new Error('unreachable');
+    }
+  };
+  const masters = async (subject: string): Promise<string[]> =>
+    (
+      (await graph.api(`/users/${ROOM}/events`).select('id,subject,type').top(100).get()) as {
+        value: { id: string; subject: string; type: string }[];
+      }
+    ).value
+      .filter((e) => e.type === 'seriesMaster' && e.subject === subject)
+      .map((e) => e.id);
+
+  it('moving occurrence 5 of a synced Workplace series moves that occurrence in Exchange, in place', async () => {
+    const made = await workplace.createReservation(
+      {
+        subject: 'Standup',
+        start: '2027-01-11T09:00:00',
+        end: '2027-01-11T09:15:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: { rrule: 'FREQ=DAILY;COUNT=8' },
+        exceptions: [],
+      },
+      'standup-1',
+    );
+    await sameOccurrences(made.id, 'Standup', 'the series in Exchange');
+    const [master] = await masters('Standup');
+    assert.ok(master);
+    const current = await workplace.getReservation(made.id);
+    const moved = await workplace.replaceReservation(
+      made.id,
+      {
+        ...reservationOf(current),
+        exceptions: [
+          { originalStart: '2027-01-15T09:00:00', start: '2027-01-15T14:00:00', end: '2027-01-15T14:15:00' },
+        ],
+      },
+      current.version,
+    );
+    const got = await sameOccurrences(made.id, 'Standup', 'occurrence 5 moved in Exchange');
+    assert.ok(got.includes('2027-01-15T13:00:00.000Z'), 'occurrence 5 at 14:00 Brussels');
+    assert.equal(got.length, 8);
+    assert.deepEqual(await masters('Standup'), [master], 'the same series, updated in place');
+    const after = await workplace.getReservation(made.id);
+    assert.equal(after.version, moved.version, 'no write back to Workplace');
+  });
+
+  it('an Outlook series with two exceptions keeps them through a change of its end date', async () => {
+    const master = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Planning',
+      start: { dateTime: '2027-02-01T13:00:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2027-02-01T14:00:00', timeZone: 'W. Europe Standard Time' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+        range: { type: 'endDate', startDate: '2027-02-01', endDate: '2027-03-29' },
+      },
+    })) as { id: string };
+    const find = async (): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
+        if (r.subject.startsWith('Planning')) return r;
+      return undefined;
+    };
+    const made = await waitFor('the reservation', find, 20_000);
+    const { value: occurrences } = (await graph
+      .api(`/users/${ADA}/events/${master.id}/instances`)
+      .query({ startDateTime: window.from.toISOString(), endDateTime: window.to.toISOString() })
+      .get()) as { value: Instance[] };
+    assert.equal(occurrences.length, 9);
+    // Occurrence 2 cancelled, occurrence 4 moved to the afternoon and renamed, as an organizer does.
+    await graph.api(`/users/${ADA}/events/${occurrences[1]?.id ?? ''}`).delete();
+    await graph.api(`/users/${ADA}/events/${occurrences[3]?.id ?? ''}`).patch({
+      subject: 'Planning (long)',
+      start: { dateTime: '2027-02-22T15:00:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2027-02-22T17:00:00', timeZone: 'W. Europe Standard Time' },
+    });
+    const withExceptions = await waitFor(
+      'both exceptions in Workplace',
+      async () => {
+        const r = await workplace.getReservation(made.id);
+        return r.exceptions.length === 2 ? r : undefined;
+      },
+      20_000,
+    );
+    assert.deepEqual(withExceptions.exceptions, [
+      { originalStart: '2027-02-08T13:00:00', cancelled: true },
+      {
+        originalStart: '2027-02-22T13:00:00',
+        start: '2027-02-22T15:00:00',
+        end: '2027-02-22T17:00:00',
+        subject: 'Planning (long)',
+      },
+    ]);
+
+    // The organizer ends the series three weeks earlier.
+    await graph.api(`/users/${ADA}/events/${master.id}`).patch({
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+        range: { type: 'endDate', startDate: '2027-02-01', endDate: '2027-03-08' },
+      },
+    });
+    const shortened = await waitFor(
+      'the new end in Workplace',
+      async () => {
+        const r = await workplace.getReservation(made.id);
+        return r.recurrence?.rrule.includes('UNTIL') && r.version > withExceptions.version ? r : undefined;
+      },
+      20_000,
+    );
+    assert.equal(shortened.exceptions.length, 2, 'both exceptions kept');
+    const want = expected(shortened);
+    assert.deepEqual(want, [
+      '2027-02-01T12:00:00.000Z',
+      '2027-02-15T12:00:00.000Z',
+      '2027-02-22T14:00:00.000Z',
+      '2027-03-01T12:00:00.000Z',
+      '2027-03-08T12:00:00.000Z',
+    ]);
+    assert.deepEqual(starts(await roomView(), 'Planning'), want, 'the room holds the same occurrences');
+  });
+
+  it('a Workplace series whose end moves after two exceptions exist keeps them in Exchange', async () => {
+    const made = await workplace.createReservation(
+      {
+        subject: 'Retro',
+        start: '2027-04-06T16:00:00',
+        end: '2027-04-06T17:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=6' },
+        exceptions: [
+          { originalStart: '2027-04-13T16:00:00', cancelled: true },
+          { originalStart: '2027-04-27T16:00:00', start: '2027-04-28T10:00:00', end: '2027-04-28T11:00:00' },
+        ],
+      },
+      'retro-1',
+    );
+    await sameOccurrences(made.id, 'Retro', 'the series with its exceptions in Exchange');
+    await quiescent(service);
+    const writes = (): [number, number] => {
+      const routes = service.graph.stats().byRoute;
+      return [
+        routes['PATCH /users/{user}/events/{id}'] ?? 0,
+        routes['DELETE /users/{user}/events/{id}'] ?? 0,
+      ];
+    };
+    const [patchesBefore, deletesBefore] = writes();
+    const current = await workplace.getReservation(made.id);
+    await workplace.replaceReservation(
+      made.id,
+      { ...reservationOf(current), recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=9' } },
+      current.version,
+    );
+    const got = await sameOccurrences(made.id, 'Retro', 'the longer series in Exchange');
+    assert.equal(got.length, 7, 'nine weeks, one cancelled, one moved');
+    assert.ok(got.includes('2027-04-28T08:00:00.000Z'), 'the moved occurrence stays moved');
+    await quiescent(service);
+    const [patches, deletes] = writes();
+    // Exchange keeps exceptions through a change of the series' end: nothing to write again.
+    assert.deepEqual([patches - patchesBefore, deletes - deletesBefore], [1, 0], 'one PATCH of the master');
+  });
+
+  it('a Workplace series moved to another time after exceptions exist is re-based in Exchange, exceptions re-applied', async () => {
+    const made = await workplace.createReservation(
+      {
+        subject: 'Ops review',
+        start: '2027-05-03T10:00:00',
+        end: '2027-05-03T11:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4' },
+        exceptions: [{ originalStart: '2027-05-10T10:00:00', cancelled: true }],
+      },
+      'ops-1',
+    );
+    await sameOccurrences(made.id, 'Ops review', 'the series in Exchange');
+    const current = await workplace.getReservation(made.id);
+    // The series moves an hour later; the client keys its exception by the new original start.
+    await workplace.replaceReservation(
+      made.id,
+      {
+        ...reservationOf(current),
+        start: '2027-05-03T11:00:00',
+        end: '2027-05-03T12:00:00',
+        exceptions: [{ originalStart: '2027-05-10T11:00:00', cancelled: true }],
+      },
+      current.version,
+    );
+    const got = await sameOccurrences(made.id, 'Ops review', 'the re-based series in Exchange');
+    assert.deepEqual(got, [
+      '2027-05-03T09:00:00.000Z',
+      '2027-05-17T09:00:00.000Z',
+      '2027-05-24T09:00:00.000Z',
+    ]);
+  });
+
+  it('an Outlook series moved to another time loses its exceptions in Exchange, and so in Workplace', async () => {
+    const master = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Budget',
+      start: { dateTime: '2027-05-04T08:00:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2027-05-04T09:00:00', timeZone: 'W. Europe Standard Time' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
+        range: { type: 'numbered', startDate: '2027-05-04', numberOfOccurrences: 3 },
+      },
+    })) as { id: string };
+    const find = async (): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
+        if (r.subject === 'Budget') return r;
+      return undefined;
+    };
+    const made = await waitFor('the reservation', find, 20_000);
+    const { value: occurrences } = (await graph
+      .api(`/users/${ADA}/events/${master.id}/instances`)
+      .query({ startDateTime: window.from.toISOString(), endDateTime: window.to.toISOString() })
+      .get()) as { value: Instance[] };
+    await graph.api(`/users/${ADA}/events/${occurrences[1]?.id ?? ''}`).delete();
+    await waitFor(
+      'the cancellation in Workplace',
+      async () => ((await workplace.getReservation(made.id)).exceptions.length === 1 ? true : undefined),
+      20_000,
+    );
+    await graph.api(`/users/${ADA}/events/${master.id}`).patch({
+      start: { dateTime: '2027-05-04T13:00:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2027-05-04T14:00:00', timeZone: 'W. Europe Standard Time' },
+    });
+    const moved = await waitFor(
+      'the new time in Workplace',
+      async () => {
+        const r = await workplace.getReservation(made.id);
+        return r.start === '2027-05-04T13:00:00' ? r : undefined;
+      },
+      20_000,
+    );
+    assert.deepEqual(moved.exceptions, [], 'Exchange dropped the exception when the series moved');
+    assert.deepEqual(expected(moved), starts(await roomView(), 'Budget'));
+    assert.equal(expected(moved).length, 3);
   });
 });

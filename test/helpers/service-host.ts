@@ -8,6 +8,7 @@ import { startLocalHost, type RunningHost } from '../../local/host';
 import { readHostJson } from '../../local/host-json';
 import { decodeMessageText } from '../../local/queue-trigger';
 import { loadStorageConfig } from '../../shared/config';
+import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
 import { createLogger } from '../../shared/telemetry/logger';
 import { WorkplaceClient } from '../../shared/workplace';
@@ -134,4 +135,30 @@ export async function drainQueue(name: string): Promise<Record<string, unknown>[
   return receivedMessageItems.map(
     (m) => JSON.parse(decodeMessageText(m.messageText, 'base64')) as Record<string, unknown>,
   );
+}
+
+/**
+ * Resolves once the service has gone quiet: the sync queue empty, and no Graph or Workplace request for
+ * `quietMs` (what "the sync has settled" means for a test that counts requests afterwards).
+ */
+export async function quiescent(service: ServiceHost, quietMs = 800, timeoutMs = 30_000): Promise<void> {
+  const queue = createStorageClients(loadStorageConfig(process.env)).queue(QUEUES.sync);
+  const activity = (): string =>
+    `${String(service.graph.stats().total)}/${String(service.workplace.stats().total)}`;
+  const deadline = Date.now() + timeoutMs;
+  let seen = activity();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await service.workplace.settle();
+    const now = activity();
+    const queued = (await queue.exists()) ? ((await queue.getProperties()).approximateMessagesCount ?? 0) : 0;
+    if (now !== seen || queued > 0) {
+      seen = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      return;
+    }
+  }
+  throw new Error(`the service did not go quiet within ${String(timeoutMs)} ms`);
 }
