@@ -1,13 +1,69 @@
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
-import { GraphThrottled } from '../shared/graph';
+import { GraphStale, GraphThrottled } from '../shared/graph';
 import { QUEUES, parseSyncMessage, type SyncMessage } from '../shared/queue/messages';
 import { getServices } from '../shared/runtime';
+import { ConcurrentUpdate } from '../shared/store';
 import { backfillRoom } from '../shared/sync/backfill';
 import type { SyncDeps } from '../shared/sync/context';
 import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../shared/sync/run';
-import { Throttled } from '../shared/workplace';
+import type { Logger } from '../shared/telemetry/logger';
+import { Stale, Throttled } from '../shared/workplace';
 
 const services = getServices();
+
+/** How often a change waits for another worker's link before it fails like any other error. */
+const MAX_WAITS = 8;
+/** How often a change is read and applied again at once after losing a race (design §4: re-read). */
+const MAX_RERUNS = 3;
+
+/** Another writer got there between this worker's read and its write: reading again settles it. */
+function lostRace(err: unknown): boolean {
+  return err instanceof ConcurrentUpdate || err instanceof Stale || err instanceof GraphStale;
+}
+
+async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promise<void> {
+  switch (message.kind) {
+    case 'graphChange': {
+      const outcome = await syncGraphChange(message, deps);
+      log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
+      return;
+    }
+    case 'workplaceChange': {
+      const outcome = await syncWorkplaceChange(message, deps);
+      log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
+      return;
+    }
+    case 'backfill': {
+      const count = await backfillRoom(
+        message.room,
+        services.config.syncHorizonDays,
+        message.correlationId,
+        deps,
+        services.enqueueSync,
+      );
+      await deps.store.rooms.recordSync(message.room, new Date(), null);
+      log.info('Backfill queued', { room: message.room, items: count });
+      return;
+    }
+  }
+}
+
+/** Runs the change, and again from a fresh read each time it loses a race, a few times. */
+async function runWithRereads(message: SyncMessage, deps: SyncDeps, log: Logger): Promise<void> {
+  for (let rerun = 0; ; rerun += 1) {
+    try {
+      await runOnce(message, deps, log);
+      return;
+    } catch (err) {
+      if (!lostRace(err) || rerun >= MAX_RERUNS) throw err;
+      log.info('Lost a race with another writer; reading again', {
+        rerun: rerun + 1,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * (rerun + 1)));
+    }
+  }
+}
 
 export async function syncWorkerHandler(input: unknown, context: InvocationContext): Promise<void> {
   const message = parseSyncMessage(input);
@@ -26,34 +82,12 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
   const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
     services.enqueueSync(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
   try {
-    switch (message.kind) {
-      case 'graphChange': {
-        const outcome = await syncGraphChange(message, deps);
-        log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
-        return;
-      }
-      case 'workplaceChange': {
-        const outcome = await syncWorkplaceChange(message, deps);
-        log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
-        return;
-      }
-      case 'backfill': {
-        const count = await backfillRoom(
-          message.room,
-          services.config.syncHorizonDays,
-          message.correlationId,
-          deps,
-          services.enqueueSync,
-        );
-        await deps.store.rooms.recordSync(message.room, new Date(), null);
-        log.info('Backfill queued', { room: message.room, items: count });
-        return;
-      }
-    }
+    await runWithRereads(message, deps, log);
   } catch (err) {
-    if (err instanceof LinkInProgress) {
-      log.info('Another worker is linking this meeting; trying again shortly');
-      await requeue(message, 1000);
+    const waits = message.waits ?? 0;
+    if (err instanceof LinkInProgress && waits < MAX_WAITS) {
+      log.info('Another worker is linking this meeting; trying again shortly', { waits: waits + 1 });
+      await requeue({ ...message, waits: waits + 1 }, Math.min(1000 * 2 ** waits, 30_000));
       return;
     }
     // Long throttling: come back after it rather than hold this worker (design §5).

@@ -345,6 +345,8 @@ export interface GraphEventIdentity {
   seriesMasterId: string | null;
   originalStart: Date | null;
   isCancelled: boolean;
+  /** The organizer's address, lower-cased: whose meeting this copy is. */
+  organizer: string | null;
 }
 
 const identitySchema = z.object({
@@ -356,6 +358,7 @@ const identitySchema = z.object({
   originalStart: z.string().nullish(),
   isCancelled: z.boolean().nullish(),
   recurrence: z.unknown().nullish(),
+  organizer: z.object({ emailAddress: z.object({ address: z.string().nullish() }).nullish() }).nullish(),
 });
 
 export function graphEventIdentity(input: unknown): GraphEventIdentity {
@@ -372,5 +375,6 @@ export function graphEventIdentity(input: unknown): GraphEventIdentity {
     seriesMasterId: event.seriesMasterId ?? null,
     originalStart: event.originalStart ? originalStartOf(event.originalStart, 'originalStart') : null,
     isCancelled: event.isCancelled ?? false,
+    organizer: event.organizer?.emailAddress?.address?.trim().toLowerCase() || null,
   };
 }

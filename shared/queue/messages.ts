@@ -12,7 +12,12 @@ export const QUEUES = {
   subscriptions: 'subscription-events',
 } as const;
 
-const envelope = { v: z.literal(1), correlationId: z.string().min(1) };
+const envelope = {
+  v: z.literal(1),
+  correlationId: z.string().min(1),
+  /** How many times the worker put this change back to wait (for another worker's link, say). */
+  waits: z.number().int().nonnegative().optional(),
+};
 
 export const syncMessageSchema = z.discriminatedUnion('kind', [
   z.object({

@@ -192,14 +192,28 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         return;
       }
       case 'declineEvent': {
-        if (sides.exchange) {
-          await deps.graph.declineEvent(
-            sides.exchange.room,
-            sides.exchange.event.id,
-            'The room was cancelled in Workplace.',
-          );
+        const exchange = sides.exchange;
+        if (!exchange) return;
+        // Each room answers on its own copy of the meeting.
+        for (const room of action.rooms) {
+          const eventId =
+            room === exchange.room ? exchange.event.id : record.copies.find((c) => c.room === room)?.eventId;
+          if (!eventId) {
+            log.warn('No copy of the meeting known for a room that should decline it', { room });
+            continue;
+          }
+          await deps.graph.declineEvent(room, eventId, 'The room was cancelled in Workplace.');
+          writes += 1;
         }
-        writes += 1;
+        const left = exchange.booking.rooms.filter((r) => !action.rooms.includes(r));
+        if (left.length > 0) {
+          // The meeting goes on in the other rooms: those that declined stay out of it.
+          record = {
+            ...record,
+            releasedRooms: [...new Set([...(record.releasedRooms ?? []), ...action.rooms])],
+            exchangeFingerprint: fingerprint({ ...exchange.booking, rooms: left }),
+          };
+        }
         return;
       }
       case 'recordConflict': {

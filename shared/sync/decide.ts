@@ -54,6 +54,18 @@ function changeOf(state: ExchangeState | WorkplaceState, recorded: { fingerprint
   return fingerprint(state.booking) === recorded.fingerprint ? 'unchanged' : 'changed';
 }
 
+/**
+ * The rooms Workplace took off an Outlook-made booking while leaving the rest as it was (what Workplace
+ * may do to such a booking, like cancelling it): empty when that is not what happened.
+ */
+function droppedRooms(exchange: Booking, workplace: Booking): string[] {
+  const kept = new Set(workplace.rooms);
+  if (workplace.rooms.length === 0 || workplace.rooms.some((r) => !exchange.rooms.includes(r))) return [];
+  const dropped = exchange.rooms.filter((r) => !kept.has(r));
+  if (dropped.length === 0) return [];
+  return fingerprint({ ...exchange, rooms: workplace.rooms }) === fingerprint(workplace) ? dropped : [];
+}
+
 /** Workplace shortening an Outlook-made booking for its rooms: same booking, inside the original times. */
 function isShortening(exchange: Booking, workplace: Booking): boolean {
   if (workplace.start < exchange.start || workplace.end > exchange.end) return false;
@@ -88,7 +100,8 @@ type Present<T> = Extract<T, { kind: 'present' }>;
  * (*) unless Workplace owns the booking and changed it meanwhile: the owner's version wins, the event is
  * made again. Both present: equal content → nothing; only Exchange moved → Workplace follows (a
  * delegate's edit of a Workplace-made booking is still an edit of it); only Workplace moved → the event
- * follows when Workplace owns it or only shortened it, else Exchange's version is restored and the refused
+ * follows when Workplace owns it or only shortened it, those rooms decline when Workplace only took rooms
+ * off it, else Exchange's version is restored and the refused
  * edit recorded; both moved → the owner's version wins and the other is recorded as a conflict.
  */
 export function decide(exchange: ExchangeState, workplace: WorkplaceState, link: LinkState | null): Plan {
@@ -150,6 +163,8 @@ function bothPresent(
   if (eMoved && !wMoved) return plan(toWorkplace);
   if (wMoved && !eMoved) {
     if (owner === 'workplace' || isShortening(exchange.booking, workplace.booking)) return plan(toExchange);
+    const dropped = droppedRooms(exchange.booking, workplace.booking);
+    if (dropped.length > 0) return plan({ kind: 'declineEvent', rooms: dropped });
     return plan(toWorkplace, {
       kind: 'recordConflict',
       reason: 'workplaceEditOfExchangeBooking',

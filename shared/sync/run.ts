@@ -157,6 +157,20 @@ async function settle(
   return { rule: plan.rule, writes: applied.writes };
 }
 
+/**
+ * The registered room whose event is the booking when `room`'s copy is only a guest's: the link's
+ * organizer room, or else the registered room that organizes the meeting.
+ */
+function hostRoomOf(
+  record: LinkRecord,
+  event: GraphEvent | undefined,
+  room: string,
+  rooms: RoomDirectory & { emails: Set<string> },
+): string | undefined {
+  const organizer = record.organizerRoom ?? (event ? graphEventIdentity(event).organizer : null);
+  return organizer && organizer !== room && rooms.emails.has(organizer) ? organizer : undefined;
+}
+
 function upsertCopy(copies: LinkRecord['copies'], room: string, event: GraphEvent): LinkRecord['copies'] {
   return [
     ...copies.filter((c) => c.room !== room),
@@ -175,9 +189,29 @@ export async function syncGraphChange(
     return { rule: 'echo', writes: 0, skipped: 'echo' };
   const rooms = await roomDirectory(deps.store);
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
-  const exchange = await readEvent(message.room, message.eventId, deps, rooms);
+  let exchange = await readEvent(message.room, message.eventId, deps, rooms);
   let link = known;
   let record = link?.value ?? newLink('exchange');
+  const host = hostRoomOf(record, exchange?.event, message.room, rooms);
+  if (host && exchange) {
+    // A guest room's copy of a meeting another registered room organizes (a Workplace booking with
+    // several rooms): the host's event is the booking; this copy only says the room holds it.
+    const iCalUId = graphEventIdentity(exchange.event).iCalUId;
+    if (!link && iCalUId) {
+      const found = await deps.store.links.lookup('iCalUId', iCalUId);
+      link = found.state === 'linked' ? found.link : undefined;
+    }
+    // The host's worker has not linked the meeting yet: come back when it has.
+    if (!link) throw new LinkInProgress(iCalUId ?? message.eventId);
+    const hostCopy = link.value.copies.find((c) => c.room === host);
+    record = {
+      ...link.value,
+      copies: upsertCopy(link.value.copies, message.room, exchange.event),
+    };
+    exchange = hostCopy ? await readEvent(host, hostCopy.eventId, deps, rooms) : undefined;
+    const workplace = await readReservation(record.reservationId, deps, rooms);
+    return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+  }
   if (!link && exchange) {
     const reservationId = reservationIdOf(exchange.event);
     const iCalUId = graphEventIdentity(exchange.event).iCalUId;
@@ -206,14 +240,17 @@ async function releaseRoom(
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
   const roomId = rooms.workplaceRoomId(room);
+  const line = workplace?.reservation.lines.find((l) => l.roomId === roomId);
   let next: LinkRecord = {
     ...link.value,
     copies: link.value.copies.filter((c) => c.room !== room),
-    releasedRooms: [...new Set([...(link.value.releasedRooms ?? []), room])],
+    // A room Workplace already took off the booking (its copy went because of that) is not held out.
+    releasedRooms: line
+      ? [...new Set([...(link.value.releasedRooms ?? []), room])]
+      : link.value.releasedRooms,
     updatedAt: deps.now().toISOString(),
   };
   let writes = 0;
-  const line = workplace?.reservation.lines.find((l) => l.roomId === roomId);
   if (workplace && roomId && line && line.status !== 'declined') {
     const declined = await deps.workplace.declineLine(
       workplace.reservation.id,

@@ -5,6 +5,7 @@ import { WorkplaceClient, type Reservation } from '../../shared/workplace';
 import {
   addRoom,
   connectWorkplaceWebhook,
+  quiescent,
   registerRoom,
   sideClients,
   startServiceHost,
@@ -111,5 +112,219 @@ describe('sync, multi-room meetings, end to end', () => {
       [idOf(beta)]: 'declined',
       [idOf(ROOMS[2] ?? '')]: 'confirmed',
     });
+  });
+
+  const [ALPHA, BETA, GAMMA] = ROOMS as [string, string, string];
+  interface Item {
+    id: string;
+    subject: string;
+    isOrganizer: boolean;
+    iCalUId: string;
+    organizer: { emailAddress: { address: string } };
+  }
+  const calendar = async (room: string, subject: string): Promise<Item[]> =>
+    ((await graph.api(`/users/${room}/events`).top(100).get()) as { value: Item[] }).value.filter(
+      (e) => e.subject === subject,
+    );
+  const linesOf = async (id: string): Promise<Record<string, string>> =>
+    Object.fromEntries((await workplace.getReservation(id)).lines.map((l) => [l.roomId, l.status]));
+  const workplaceMade = (subject: string, day: string, roomIds: string[]): Promise<Reservation> =>
+    workplace.createReservation(
+      {
+        subject,
+        start: `${day}T13:00:00`,
+        end: `${day}T14:00:00`,
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: roomIds.map((roomId) => ({ roomId, status: 'confirmed' as const })),
+        recurrence: null,
+        exceptions: [],
+      },
+      `multi-${subject}`,
+    );
+
+  it('a Workplace reservation with two rooms is one event in the first room, the second booked as its attendee', async () => {
+    const made = await workplaceMade('Board meeting', '2026-12-14', [idOf(ALPHA), idOf(BETA)]);
+    const [host] = await waitFor(
+      'the event in Alpha',
+      async () => {
+        const items = await calendar(ALPHA, 'Board meeting');
+        return items.length > 0 ? items : undefined;
+      },
+      20_000,
+    );
+    const [copy] = await waitFor(
+      'Beta’s copy',
+      async () => {
+        const items = await calendar(BETA, 'Board meeting');
+        return items.length > 0 ? items : undefined;
+      },
+      20_000,
+    );
+    assert.ok(host && copy);
+    assert.equal(host.isOrganizer, true);
+    assert.equal(copy.isOrganizer, false, 'Beta holds the meeting as an attendee, not an event of its own');
+    assert.equal(copy.iCalUId, host.iCalUId);
+    await quiescent(service);
+    assert.equal((await calendar(BETA, 'Board meeting')).length, 1);
+    const reservations: Reservation[] = [];
+    for await (const r of workplace.listReservations())
+      if (r.subject === 'Board meeting') reservations.push(r);
+    assert.equal(reservations.length, 1, 'Beta’s copy is recognised: no second reservation');
+    assert.deepEqual(await linesOf(made.id), { [idOf(ALPHA)]: 'confirmed', [idOf(BETA)]: 'confirmed' });
+    assert.equal((await workplace.getReservation(made.id)).version, made.version, 'nothing written back');
+  });
+
+  it('Workplace removing one room of a two-room reservation removes that room’s copy; the other stays', async () => {
+    const made = await workplaceMade('Design crit', '2026-12-15', [idOf(ALPHA), idOf(GAMMA)]);
+    await waitFor(
+      'both rooms booked',
+      async () =>
+        (await calendar(GAMMA, 'Design crit')).length > 0 && (await calendar(ALPHA, 'Design crit')).length > 0
+          ? true
+          : undefined,
+      20_000,
+    );
+    await quiescent(service);
+    const current = await workplace.getReservation(made.id);
+    await workplace.replaceReservation(
+      made.id,
+      {
+        subject: current.subject,
+        start: current.start,
+        end: current.end,
+        timeZone: current.timeZone,
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: idOf(ALPHA), status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      current.version,
+    );
+    await waitFor(
+      'Gamma’s copy gone',
+      async () => ((await calendar(GAMMA, 'Design crit')).length === 0 ? true : undefined),
+      20_000,
+    );
+    await quiescent(service);
+    assert.equal((await calendar(ALPHA, 'Design crit')).length, 1, 'Alpha keeps the meeting');
+    const after = await workplace.getReservation(made.id);
+    assert.equal(after.cancelled, false);
+    assert.deepEqual(
+      after.lines.map((l) => l.roomId),
+      [idOf(ALPHA)],
+    );
+  });
+
+  it('a room added in Workplace is booked in Exchange; a room added in Outlook gets its line', async () => {
+    const made = await workplaceMade('Hiring sync', '2026-12-16', [idOf(ALPHA)]);
+    await waitFor(
+      'Alpha booked',
+      async () => ((await calendar(ALPHA, 'Hiring sync')).length > 0 ? true : undefined),
+      20_000,
+    );
+    await quiescent(service);
+    const current = await workplace.getReservation(made.id);
+    await workplace.replaceReservation(
+      made.id,
+      {
+        subject: current.subject,
+        start: current.start,
+        end: current.end,
+        timeZone: current.timeZone,
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [
+          { roomId: idOf(ALPHA), status: 'confirmed' },
+          { roomId: idOf(BETA), status: 'confirmed' },
+        ],
+        recurrence: null,
+        exceptions: [],
+      },
+      current.version,
+    );
+    await waitFor(
+      'Beta booked',
+      async () => ((await calendar(BETA, 'Hiring sync')).length > 0 ? true : undefined),
+      20_000,
+    );
+
+    const meeting = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Quarterly plan',
+      start: { dateTime: '2026-12-17T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-17T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ALPHA } }],
+    })) as { id: string };
+    const find = async (): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations()) if (r.subject === 'Quarterly plan') return r;
+      return undefined;
+    };
+    const planned = await waitFor('the reservation', find, 20_000);
+    await quiescent(service);
+    await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({
+      attendees: [
+        { type: 'resource', emailAddress: { address: ALPHA } },
+        { type: 'resource', emailAddress: { address: GAMMA } },
+      ],
+    });
+    await waitFor(
+      'Gamma’s line',
+      async () => ((await linesOf(planned.id))[idOf(GAMMA)] === 'confirmed' ? true : undefined),
+      20_000,
+    );
+    // And the organizer takes Gamma off again: Gamma no longer holds the booking (its line removed, or
+    // declined when Gamma's copy going is seen first), Alpha's stays.
+    await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({
+      attendees: [{ type: 'resource', emailAddress: { address: ALPHA } }],
+    });
+    await waitFor(
+      'Gamma off the reservation',
+      async () => ((await linesOf(planned.id))[idOf(GAMMA)] !== 'confirmed' ? true : undefined),
+      20_000,
+    );
+    await quiescent(service);
+    assert.notEqual((await linesOf(planned.id))[idOf(GAMMA)], 'confirmed');
+    assert.equal((await linesOf(planned.id))[idOf(ALPHA)], 'confirmed');
+  });
+
+  it('Workplace declining one room of a two-room Outlook meeting makes that room decline; the other keeps it', async () => {
+    await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Town hall',
+      start: { dateTime: '2026-12-18T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-18T10:00:00', timeZone: 'UTC' },
+      attendees: [
+        { type: 'resource', emailAddress: { address: ALPHA } },
+        { type: 'resource', emailAddress: { address: BETA } },
+      ],
+    });
+    const find = async (): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations()) if (r.subject === 'Town hall') return r;
+      return undefined;
+    };
+    const made = await waitFor(
+      'the reservation with both rooms',
+      async () => {
+        const r = await find();
+        return r && r.lines.length === 2 ? r : undefined;
+      },
+      20_000,
+    );
+    await quiescent(service);
+    await workplace.declineLine(made.id, idOf(BETA), 'Beta is closed for maintenance');
+    await waitFor(
+      'Beta’s copy gone',
+      async () => ((await calendar(BETA, 'Town hall')).length === 0 ? true : undefined),
+      20_000,
+    );
+    await quiescent(service);
+    assert.equal((await calendar(ALPHA, 'Town hall')).length, 1, 'Alpha keeps the meeting');
+    const after = await workplace.getReservation(made.id);
+    assert.deepEqual(Object.fromEntries(after.lines.map((l) => [l.roomId, l.status])), {
+      [idOf(ALPHA)]: 'confirmed',
+      [idOf(BETA)]: 'declined',
+    });
+    assert.equal(after.cancelled, false);
   });
 });

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
@@ -16,6 +17,8 @@ import { fetchToken, graphClient } from './graph-client';
 import { FUNCTION_KEY, MASTER_KEY } from './host';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+const HOST_LOG = process.env['ROOMSYNC_TEST_HOST_LOG'];
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
@@ -60,7 +63,14 @@ export async function startServiceHost(functions: string[]): Promise<ServiceHost
     keys: { functionKey: FUNCTION_KEY, masterKey: MASTER_KEY },
     appSettings: process.env,
     port,
-    logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
+    logger: createLogger({
+      level: 'debug',
+      write: (line) => {
+        logs.push(line);
+        // The host's own log (failed invocations, retries, poison) to a file, when debugging a test.
+        if (HOST_LOG) appendFileSync(HOST_LOG, `${line}\n`);
+      },
+    }),
   });
   return {
     azurite,

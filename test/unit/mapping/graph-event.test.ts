@@ -378,6 +378,7 @@ describe('bookingFromGraphEvent: patterns and shapes', () => {
       changeKey: 'ck',
       seriesMasterId: 'AAMm=',
       originalStart: '2026-11-05T17:00:00Z',
+      organizer: { emailAddress: { address: 'Room.Alpha@contoso.com', name: 'Room Alpha' } },
     });
     assert.deepEqual(identity, {
       id: 'AAMk=',
@@ -387,6 +388,8 @@ describe('bookingFromGraphEvent: patterns and shapes', () => {
       seriesMasterId: 'AAMm=',
       originalStart: new Date('2026-11-05T17:00:00Z'),
       isCancelled: false,
+      organizer: 'room.alpha@contoso.com',
     });
+    assert.equal(graphEventIdentity({ id: 'x' }).organizer, null);
   });
 });

@@ -16,6 +16,9 @@ const A = makeBooking();
 const B = makeBooking({ subject: 'Renamed' });
 const C = makeBooking({ attendees: [] });
 const shorter = makeBooking({ end: new Date('2026-03-30T07:30:00Z') });
+const twoRooms = makeBooking({ rooms: ['room.alpha@contoso.com', 'room.beta@contoso.com'] });
+const alphaOnly = makeBooking({ rooms: ['room.alpha@contoso.com'] });
+const betaOnlyRenamed = makeBooking({ rooms: ['room.beta@contoso.com'], subject: 'Renamed' });
 
 const E = (booking: Booking): ExchangeState => ({ kind: 'present', booking, changeKey: 'ck' });
 const W = (booking: Booking): WorkplaceState => ({ kind: 'present', booking, version: 3 });
@@ -96,6 +99,20 @@ describe('decide: the table', () => {
       link('exchange', A, A),
       ['declineEvent', 'forgetLink'],
     ],
+    [
+      'Workplace took one room off an Outlook-made meeting: that room declines',
+      E(twoRooms),
+      W(alphaOnly),
+      link('exchange', twoRooms, twoRooms),
+      ['declineEvent'],
+    ],
+    [
+      'Workplace took a room off an Outlook-made meeting and changed it too: refused',
+      E(twoRooms),
+      W(betaOnlyRenamed),
+      link('exchange', twoRooms, twoRooms),
+      ['updateReservation', 'recordConflict'],
+    ],
     ['link lost: both present and equal', E(A), W(A), null, []],
     ['link lost: both present, different', E(A), W(B), null, ['updateReservation', 'recordConflict']],
   ];
@@ -104,6 +121,11 @@ describe('decide: the table', () => {
       assert.deepEqual(kinds(decide(exchange, workplace, known).actions), expected);
     });
   }
+
+  it('declines only the rooms Workplace took off', () => {
+    const [action] = decide(E(twoRooms), W(alphaOnly), link('exchange', twoRooms, twoRooms)).actions;
+    assert.deepEqual(action, { kind: 'declineEvent', rooms: ['room.beta@contoso.com'] });
+  });
 
   it('names the row that decided', () => {
     assert.equal(decide(E(B), W(A), link('exchange', A, A)).rule, 'exchange:changed/workplace:unchanged');
