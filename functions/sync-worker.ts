@@ -34,13 +34,7 @@ async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promi
       return;
     }
     case 'backfill': {
-      const count = await backfillRoom(
-        message.room,
-        services.config.syncHorizonDays,
-        message.correlationId,
-        deps,
-        services.enqueueSync,
-      );
+      const count = await backfillRoom(message.room, message.correlationId, deps, services.enqueueSync);
       await deps.store.rooms.recordSync(message.room, new Date(), null);
       log.info('Backfill queued', { room: message.room, items: count });
       return;
@@ -78,6 +72,7 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
     workplace: services.workplace,
     logger: log,
     now: () => new Date(),
+    horizonDays: services.config.syncHorizonDays,
   };
   const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
     services.enqueueSync(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });

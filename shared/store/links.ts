@@ -128,6 +128,18 @@ export class LinkRepository {
     return existing.value.linkId;
   }
 
+  /**
+   * Gives up claims `linkId` holds on `keys` and never linked (its worker decided there was nothing to
+   * link), so later changes of the booking are not kept waiting for a link that will not come.
+   */
+  async releaseClaims(linkId: string, keys: [kind: 'iCalUId' | 'reservation', key: string][]): Promise<void> {
+    for (const [kind, key] of keys) {
+      const row = await this.index.get(indexPartition(kind), key);
+      if (row?.value.linkId === linkId && row.value.claimedAt !== undefined)
+        await this.index.delete(indexPartition(kind), key, row.etag);
+    }
+  }
+
   claimICalUId(iCalUId: string, linkId: string, now = new Date(), staleAfterMs = 60_000): Promise<string> {
     return this.claim('iCalUId', iCalUId, linkId, now, staleAfterMs);
   }

@@ -107,12 +107,18 @@ export class JsonTable<T> {
     }
   }
 
-  /** Deletes; nothing to do when already gone. */
-  async delete(partition: string, row: string): Promise<void> {
+  /**
+   * Deletes; nothing to do when already gone. With `etag`, only the version read: false when another
+   * writer changed it since.
+   */
+  async delete(partition: string, row: string, etag?: string): Promise<boolean> {
     try {
-      await this.client.deleteEntity(tableKey(partition), tableKey(row));
+      await this.client.deleteEntity(tableKey(partition), tableKey(row), etag ? { etag } : undefined);
+      return true;
     } catch (err) {
-      if (status(err) !== 404) throw err;
+      if (status(err) === 404) return true;
+      if (etag && status(err) === 412) return false;
+      throw err;
     }
   }
 }

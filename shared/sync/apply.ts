@@ -9,9 +9,9 @@ import {
   type RoomDirectory,
 } from '../mapping';
 import { fingerprint, zoneKey, type Booking } from '../model';
-import { samePattern } from '../recurrence';
+import { expand, samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
-import type { Reservation } from '../workplace';
+import { RoomConflict, type Reservation } from '../workplace';
 import { exchangeBooking, propertiesOf, transactionIdFor, type SyncDeps } from './context';
 import type { Action, Plan } from './decide';
 
@@ -78,7 +78,23 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           externalRef: sides.exchange?.event.iCalUId ?? null,
         };
         const key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}`;
-        recordWorkplace(await deps.workplace.createReservation(body, key));
+        try {
+          recordWorkplace(await deps.workplace.createReservation(body, key));
+        } catch (err) {
+          if (!(err instanceof RoomConflict)) throw err;
+          // Workplace holds another reservation there that Exchange does not know: both stay as they
+          // are, and the room's status shows the double booking for a person to settle.
+          await deps.store.conflicts.add({
+            room: sides.exchange?.room ?? action.booking.rooms[0] ?? '',
+            at: deps.now().toISOString(),
+            reason: 'workplaceRoomTaken',
+            linkId: record.id,
+            reservationId: null,
+            eventId: sides.exchange?.event.id ?? null,
+            summary: `Workplace already has a reservation at that time (${err.message}); the Exchange booking was not written to Workplace`,
+          });
+          forget = true;
+        }
         writes += 1;
         return;
       }
@@ -264,7 +280,8 @@ export function liveLines(reservation: Reservation, rooms: RoomDirectory): Reser
 
 /**
  * Direct writes into a room's calendar skip Exchange's own conflict check (design §5), so roomsync checks
- * the room itself: any busy item overlapping the booking, other than this reservation's own event.
+ * the room itself: any busy item overlapping the booking (every occurrence of a series up to the sync
+ * horizon, not just the first), other than this reservation's own event. One paged calendarView read.
  */
 async function roomIsBusy(
   room: string,
@@ -272,12 +289,35 @@ async function roomIsBusy(
   reservationId: string,
   deps: SyncDeps,
 ): Promise<GraphEvent | undefined> {
-  const items = await deps.graph.calendarView(room, booking.start, booking.end);
+  const horizon = new Date(deps.now().getTime() + deps.horizonDays * 86_400_000);
+  const slots =
+    booking.recurrence === null
+      ? [{ start: booking.start, end: booking.end }]
+      : expand(booking, booking.start, horizon).filter((o) => !o.cancelled);
+  if (slots.length === 0) return undefined;
+  const from = new Date(Math.min(...slots.map((s) => s.start.getTime())));
+  const to = new Date(Math.max(...slots.map((s) => s.end.getTime())));
+  const items = await deps.graph.calendarView(room, from, to);
   return items.find((item) => {
     if (item.isCancelled === true || item.showAs === 'free') return false;
     // Our own event, made before a crash that kept the link from being saved, carries our transactionId.
-    return item.transactionId !== transactionIdFor(reservationId);
+    if (item.transactionId === transactionIdFor(reservationId)) return false;
+    const span = graphItemSpan(item);
+    return span !== undefined && slots.some((s) => s.start < span.end && span.start < s.end);
   });
+}
+
+/** A calendarView item's start and end as instants (calendarView answers in UTC unless told otherwise). */
+function graphItemSpan(item: GraphEvent): { start: Date; end: Date } | undefined {
+  const at = (value: unknown): Date | undefined => {
+    const dateTime = (value as { dateTime?: unknown } | undefined)?.dateTime;
+    if (typeof dateTime !== 'string') return undefined;
+    const parsed = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(dateTime) ? dateTime : `${dateTime.slice(0, 23)}Z`);
+    return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+  };
+  const start = at(item['start']);
+  const end = at(item['end']);
+  return start && end ? { start, end } : undefined;
 }
 
 async function recordRoomTaken(

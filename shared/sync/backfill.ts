@@ -8,7 +8,6 @@ import { roomDirectory } from './context';
  */
 export async function backfillRoom(
   room: string,
-  horizonDays: number,
   correlationId: string,
   deps: SyncDeps,
   enqueue: (message: SyncMessage) => Promise<void>,
@@ -18,7 +17,7 @@ export async function backfillRoom(
   if (!roomId) return 0;
   // From yesterday to the horizon (design §5).
   const from = new Date(deps.now().getTime() - 86_400_000);
-  const to = new Date(deps.now().getTime() + horizonDays * 86_400_000);
+  const to = new Date(deps.now().getTime() + deps.horizonDays * 86_400_000);
   let count = 0;
   const seen = new Set<string>();
   for (const item of await deps.graph.calendarView(room, from, to)) {

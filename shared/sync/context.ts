@@ -24,6 +24,8 @@ export interface SyncDeps {
   >;
   logger: Logger;
   now(): Date;
+  /** How far ahead bookings are kept in sync (design §5), in days. */
+  horizonDays: number;
 }
 
 /** The registered rooms as a Workplace room id ↔ mailbox directory (only those roomsync syncs). */

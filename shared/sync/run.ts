@@ -102,6 +102,7 @@ async function settle(
   link: Versioned<LinkRecord> | undefined,
   sides: Sides,
   deps: SyncDeps,
+  claimed: ClaimKey[] = [],
 ): Promise<SyncOutcome> {
   // Rooms that left the booking in Exchange stay out of it, though the meeting still lists them.
   const released = new Set(sides.record.releasedRooms ?? []);
@@ -150,10 +151,13 @@ async function settle(
   next = { ...next, updatedAt: deps.now().toISOString() };
   if (applied.forget) {
     if (link) await deps.store.links.delete(link.value);
-  } else if (next.reservationId || next.copies.length > 0) {
+  } else if (next.copies.length > 0 || next.workplaceFingerprint !== null) {
     if (link) await deps.store.links.save(next, link.etag);
     else await deps.store.links.create(next);
+    return { rule: plan.rule, writes: applied.writes };
   }
+  // Nothing linked: the claims made for this booking must not keep its next changes waiting.
+  if (!link) await deps.store.links.releaseClaims(record.id, claimed);
   return { rule: plan.rule, writes: applied.writes };
 }
 
@@ -192,6 +196,7 @@ export async function syncGraphChange(
   let exchange = await readEvent(message.room, message.eventId, deps, rooms);
   let link = known;
   let record = link?.value ?? newLink('exchange');
+  let claimed: ClaimKey[] = [];
   const host = hostRoomOf(record, exchange?.event, message.room, rooms);
   if (host && exchange) {
     // A guest room's copy of a meeting another registered room organizes (a Workplace booking with
@@ -220,6 +225,7 @@ export async function syncGraphChange(
     if (iCalUId) keys.push(['iCalUId', iCalUId]);
     link = await resolveLink(keys, record.id, deps);
     record = link?.value ?? record;
+    if (!link) claimed = keys;
   }
   const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
   const workplace = await readReservation(reservationId, deps, rooms);
@@ -229,7 +235,12 @@ export async function syncGraphChange(
     // line goes, the booking stays for the other rooms.
     return releaseRoom(message.room, link, workplace, rooms, deps);
   }
-  return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+  return settle(
+    link,
+    { record, exchange, workplace, rooms, correlationId: message.correlationId },
+    deps,
+    claimed,
+  );
 }
 
 async function releaseRoom(
@@ -283,7 +294,11 @@ export async function syncWorkplaceChange(
   const rooms = await roomDirectory(deps.store);
   const workplace = await readReservation(message.reservationId, deps, rooms);
   let record = link?.value ?? { ...newLink('workplace'), reservationId: message.reservationId };
+  let claimed: ClaimKey[] = [];
   if (!link) {
+    // None of its rooms is one roomsync syncs: nothing to claim or link.
+    if (workplace && workplace.booking.rooms.length === 0)
+      return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
     const keys: ClaimKey[] = [['reservation', message.reservationId]];
     // A reservation roomsync made from an Exchange meeting names the meeting: its link may be in the
     // making by the worker that created it (this webhook overtook that worker's save).
@@ -291,18 +306,22 @@ export async function syncWorkplaceChange(
     if (made?.source === 'exchange' && made.externalRef) keys.unshift(['iCalUId', made.externalRef]);
     link = await resolveLink(keys, record.id, deps);
     record = link?.value ?? record;
+    if (!link) claimed = keys;
     if (alreadySeen(link, workplace?.reservation.version)) {
       return { rule: 'echo', writes: 0, skipped: 'echo' };
     }
   }
-  if (!link && workplace && workplace.booking.rooms.length === 0)
-    return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   const linked = link?.value;
   const host = linked
     ? (linked.copies.find((c) => c.room === linked.organizerRoom) ?? linked.copies[0])
     : undefined;
   const exchange = host ? await readEvent(host.room, host.eventId, deps, rooms) : undefined;
-  return settle(link, { record, exchange, workplace, rooms, correlationId: message.correlationId }, deps);
+  return settle(
+    link,
+    { record, exchange, workplace, rooms, correlationId: message.correlationId },
+    deps,
+    claimed,
+  );
 }
 
 /** A Workplace version the link already wrote or read: its webhook is an echo. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { loadStorageConfig } from '../../shared/config';
 import { bookingFromReservation } from '../../shared/mapping';
 import { expand } from '../../shared/recurrence';
+import { createStorageClients } from '../../shared/storage';
+import { createStore } from '../../shared/store';
 import { WorkplaceClient, type Reservation, type ReservationWrite } from '../../shared/workplace';
 import {
   addRoom,
@@ -409,5 +412,151 @@ describe('sync, recurring series with exceptions, end to end', () => {
     assert.deepEqual(moved.exceptions, [], 'Exchange dropped the exception when the series moved');
     assert.deepEqual(expected(moved), starts(await roomView(), 'Budget'));
     assert.equal(expected(moved).length, 3);
+  });
+
+  it('a Workplace series whose third occurrence clashes with an Exchange booking is not written over it', async () => {
+    // A booking Exchange holds that roomsync has not seen (its notification was lost).
+    await fetch(`${service.graph.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notifications: { drop: 1 } }),
+    });
+    await graph.api(`/users/${ROOM}/events`).post({
+      subject: 'Boiler maintenance',
+      start: { dateTime: '2027-07-16T09:30:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2027-07-16T10:30:00', timeZone: 'W. Europe Standard Time' },
+    });
+    await fetch(`${service.graph.url}/_emulator/faults`, { method: 'DELETE' });
+    const made = await workplace.createReservation(
+      {
+        subject: 'Summer Fridays',
+        start: '2027-07-02T10:00:00',
+        end: '2027-07-02T11:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=4' },
+        exceptions: [],
+      },
+      'summer-1',
+    );
+    await waitFor(
+      'the line declined',
+      async () =>
+        (await workplace.getReservation(made.id)).lines[0]?.status === 'declined' ? true : undefined,
+      20_000,
+    );
+    assert.deepEqual(await masters('Summer Fridays'), [], 'nothing written to Exchange');
+    // Nothing was linked, so nothing is left claimed: later changes of it are not kept waiting.
+    await quiescent(service);
+    const store = createStore(createStorageClients(loadStorageConfig(process.env)));
+    assert.equal((await store.links.lookup('reservation', made.id)).state, 'none');
+  });
+
+  /** Graph requests (a $batch counts once) made while `work` runs and the sync settles after it. */
+  const graphRequestsFor = async (work: () => Promise<void>): Promise<Record<string, number>> => {
+    await quiescent(service);
+    const before = { ...service.graph.stats().byRoute };
+    await work();
+    await quiescent(service);
+    const after = service.graph.stats().byRoute;
+    return Object.fromEntries(
+      Object.entries(after)
+        .map(([route, n]) => [route, n - (before[route] ?? 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
+  };
+  const total = (routes: Record<string, number>): number => Object.values(routes).reduce((a, b) => a + b, 0);
+
+  it('a 52-week series costs the same few Graph calls each way, not one per occurrence', async (t) => {
+    let reservationId = '';
+    const toExchange = await graphRequestsFor(async () => {
+      const made = await workplace.createReservation(
+        {
+          subject: 'Year of Fridays',
+          start: '2027-01-08T16:00:00',
+          end: '2027-01-08T17:00:00',
+          timeZone: 'Europe/Brussels',
+          responsible: { email: ADA, name: 'Ada Lovelace' },
+          participants: [],
+          lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+          recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=52' },
+          exceptions: [
+            { originalStart: '2027-02-05T16:00:00', cancelled: true },
+            {
+              originalStart: '2027-06-04T16:00:00',
+              start: '2027-06-04T09:00:00',
+              end: '2027-06-04T10:00:00',
+            },
+          ],
+        },
+        'fridays-1',
+      );
+      reservationId = made.id;
+      await waitFor(
+        'the series in Exchange',
+        async () => ((await masters('Year of Fridays')).length === 1 ? true : undefined),
+        20_000,
+      );
+    });
+    const view = (await graph
+      .api(`/users/${ROOM}/events/${(await masters('Year of Fridays'))[0] ?? ''}/instances`)
+      .query({ startDateTime: '2027-01-01T00:00:00Z', endDateTime: '2028-01-31T00:00:00Z' })
+      .top(100)
+      .get()) as { value: unknown[] };
+    assert.equal(view.value.length, 51, '52 Fridays, one cancelled');
+
+    const toWorkplace = await graphRequestsFor(async () => {
+      await graph.api(`/users/${ADA}/events`).post({
+        subject: 'Year of Mondays',
+        start: { dateTime: '2027-01-04T08:00:00', timeZone: 'W. Europe Standard Time' },
+        end: { dateTime: '2027-01-04T08:30:00', timeZone: 'W. Europe Standard Time' },
+        attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+          range: { type: 'numbered', startDate: '2027-01-04', numberOfOccurrences: 52 },
+        },
+      });
+      await waitFor(
+        'the reservation',
+        async () => {
+          for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
+            if (r.subject === 'Year of Mondays') return true;
+          return undefined;
+        },
+        20_000,
+      );
+    });
+    // The test's own reads: the organizer's POST and its polling of the room's series masters.
+    const own = (routes: Record<string, number>, ...mine: string[]): Record<string, number> =>
+      Object.fromEntries(Object.entries(routes).filter(([route]) => !mine.includes(route)));
+    const syncToExchange = own(toExchange, 'GET /users/{user}/events');
+    const syncToWorkplace = own(toWorkplace, 'POST /users/{user}/events');
+    t.diagnostic(`Workplace → Exchange, 52 weeks, 2 exceptions: ${JSON.stringify(syncToExchange)}`);
+    t.diagnostic(`Exchange → Workplace, 52 weeks: ${JSON.stringify(syncToWorkplace)}`);
+    // Workplace → Exchange: one conflict check over the year (one calendarView page), the create, one
+    // instances read for both exceptions, one write each, one GET of the result. The notifications of
+    // those writes name intermediate changeKeys, so each costs at most one GET that then writes nothing.
+    assert.deepEqual(
+      [
+        syncToExchange['GET /users/{user}/calendarView'],
+        syncToExchange['POST /users/{user}/events'],
+        syncToExchange['GET /users/{user}/events/{id}/instances'],
+        syncToExchange['DELETE /users/{user}/events/{id}'],
+        syncToExchange['PATCH /users/{user}/events/{id}'],
+      ],
+      [1, 1, 1, 1, 1],
+    );
+    assert.ok(
+      total(syncToExchange) <= 12,
+      `Workplace → Exchange used ${String(total(syncToExchange))} Graph calls`,
+    );
+    // Exchange → Workplace: one GET of the room's master, whole (exceptions expanded), per notification.
+    assert.ok(
+      total(syncToWorkplace) <= 3,
+      `Exchange → Workplace used ${String(total(syncToWorkplace))} Graph calls`,
+    );
+    assert.ok(reservationId);
   });
 });

@@ -59,6 +59,7 @@ describe('sync races (real Azurite and emulators, no host)', () => {
       }),
       logger: createLogger({ level: 'error' }),
       now: () => new Date(),
+      horizonDays: 365,
     };
   });
   after(async () => {
