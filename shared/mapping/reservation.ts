@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalBooking, type Booking, type BookingException } from '../model/booking';
-import { InvalidBookingInput } from '../model/errors';
-import { canonicalRRule, seriesStartOf } from '../recurrence/convert';
+import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
+import { canonicalRRule, seriesStartOf, type SeriesStart } from '../recurrence/convert';
 import { formatWallClock, instantOf, isLocalMidnight, parseWallClock } from '../recurrence/local-time';
 import { resolveTimeZone } from '../recurrence/time-zones';
 import { alignSeriesStart } from './series-start';
@@ -11,6 +11,19 @@ import { ignoreWarnings, type WarningSink } from './warnings';
  * Workplace reservations (../shared/workplace-api.md) ↔ Booking. Workplace writes local wall-clock times
  * in an IANA zone, rooms as reservation lines with Workplace room ids, and the organizer as `responsible`.
  */
+
+/**
+ * A reservation's RRULE in canonical form; one Exchange cannot express is kept as Workplace wrote it, so
+ * the booking can still be read and compared, and the write to Exchange refuses it with the reason.
+ */
+function recurrenceOf(rrule: string, start: SeriesStart): string {
+  try {
+    return canonicalRRule(rrule, start);
+  } catch (err) {
+    if (err instanceof UnsupportedRecurrence) return rrule.trim().replace(/^RRULE:/i, '');
+    throw err;
+  }
+}
 
 /** Workplace room ids ↔ room mailbox e-mails, from the registered rooms. */
 export interface RoomDirectory {
@@ -89,7 +102,7 @@ export function bookingFromReservation(
       );
     return [email];
   });
-  const recurrence = r.recurrence ? canonicalRRule(r.recurrence.rrule, seriesStartOf(start, zone)) : null;
+  const recurrence = r.recurrence ? recurrenceOf(r.recurrence.rrule, seriesStartOf(start, zone)) : null;
   const exceptions = (r.exceptions ?? []).map((e, i): BookingException => {
     const path = `exceptions.${String(i)}`;
     const originalStart = at(e.originalStart, `${path}.originalStart`);

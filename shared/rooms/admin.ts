@@ -43,7 +43,12 @@ export interface RoomStatus {
   lastError: string | null;
   bookings: number;
   conflicts: number;
+  /** Bookings left unsynced on purpose (a pattern Exchange cannot express), with why. */
+  notSynced: { reservationId: string | null; reason: string; detail: string; at: string }[];
 }
+
+/** Conflict reasons that mean "not synced on purpose" rather than "synced against one side's wish". */
+const NOT_SYNCED_REASONS = new Set(['unsupportedRecurrence']);
 
 export type AdminReply = { status: number; body?: unknown };
 
@@ -70,7 +75,10 @@ async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStat
     ...room,
     subscription: latest ? { id: latest.id, expiresAt: latest.expiresAt } : null,
     bookings,
-    conflicts: conflicts.length,
+    conflicts: conflicts.filter((c) => !NOT_SYNCED_REASONS.has(c.reason)).length,
+    notSynced: conflicts
+      .filter((c) => NOT_SYNCED_REASONS.has(c.reason))
+      .map((c) => ({ reservationId: c.reservationId, reason: c.reason, detail: c.summary, at: c.at })),
   };
 }
 

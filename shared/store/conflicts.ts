@@ -28,6 +28,11 @@ export class ConflictRepository {
     });
   }
 
+  /** Takes back a record once what it reported is settled (the booking synced after all). */
+  async remove(room: string, reason: string, reservationId: string): Promise<void> {
+    await this.table.delete(room.toLowerCase(), `${reason} ${reservationId}`);
+  }
+
   /** A room's conflicts, newest first. */
   async forRoom(room: string): Promise<ConflictRecord[]> {
     return (await this.table.list(room.toLowerCase()))

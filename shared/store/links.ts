@@ -18,6 +18,8 @@ export interface LinkRecord {
   workplaceVersion: number | null;
   /** Rooms that left a multi-room booking in Exchange (copy deleted or declined); their lines are declined. */
   releasedRooms?: string[];
+  /** Why the booking is not written to the other side (a pattern Exchange cannot express), while so. */
+  notSynced?: { reason: 'unsupportedRecurrence'; detail: string } | null;
   updatedAt: string;
 }
 

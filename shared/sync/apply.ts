@@ -8,7 +8,7 @@ import {
   reservationFromBooking,
   type RoomDirectory,
 } from '../mapping';
-import { fingerprint, zoneKey, type Booking } from '../model';
+import { UnsupportedRecurrence, fingerprint, zoneKey, type Booking } from '../model';
 import { expand, samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
 import { RoomConflict, type Reservation } from '../workplace';
@@ -68,6 +68,36 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
     await run(action);
   }
   return { record, forget, writes };
+
+  /**
+   * The Graph body of a booking, or undefined when its pattern is one Exchange cannot express: then the
+   * booking is not written (never silently changed, design §5), and why is kept on the link and in the
+   * room's status until a later version can be written.
+   */
+  async function expressible<T>(room: string, reservationId: string, build: () => T): Promise<T | undefined> {
+    try {
+      const body = build();
+      if (record.notSynced && reservationId) {
+        await deps.store.conflicts.remove(room, 'unsupportedRecurrence', reservationId);
+        record = { ...record, notSynced: null };
+      }
+      return body;
+    } catch (err) {
+      if (!(err instanceof UnsupportedRecurrence)) throw err;
+      log.warn('A pattern Exchange cannot express; the booking is not synced', { room, part: err.part });
+      record = { ...record, notSynced: { reason: 'unsupportedRecurrence', detail: err.message } };
+      await deps.store.conflicts.add({
+        room,
+        at: deps.now().toISOString(),
+        reason: 'unsupportedRecurrence',
+        linkId: record.id,
+        reservationId: reservationId || null,
+        eventId: sides.exchange?.event.id ?? null,
+        summary: `The reservation repeats in a way Exchange cannot express (${err.message}); it is not synced`,
+      });
+      return undefined;
+    }
+  }
 
   async function run(action: Action): Promise<void> {
     switch (action.kind) {
@@ -133,6 +163,10 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           log.warn('Nothing to create: the reservation has no registered room', {});
           return;
         }
+        const body = await expressible(host, reservationId, () =>
+          graphEventFromBooking(action.booking, { hostRoom: host }),
+        );
+        if (!body) return;
         const busy = await roomIsBusy(host, action.booking, reservationId, deps);
         if (busy) {
           await recordRoomTaken(host, reservationId, busy, sides, deps);
@@ -140,7 +174,6 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           writes += 1;
           return;
         }
-        const body = graphEventFromBooking(action.booking, { hostRoom: host });
         const properties = [
           ...(body.singleValueExtendedProperties ?? []),
           { id: RESERVATION_ID_PROPERTY, value: reservationId },
@@ -169,9 +202,14 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
       case 'updateEvent': {
         const exchange = sides.exchange;
         if (!exchange) throw new Error('updateEvent without an event');
-        const patch = graphPatch(exchange.booking, action.booking, {
-          hostRoom: record.organizerRoom ?? exchange.room,
-        });
+        const reservationId = record.reservationId ?? sides.workplace?.reservation.id ?? '';
+        const patch = await expressible(exchange.room, reservationId, () =>
+          graphPatch(exchange.booking, action.booking, {
+            hostRoom: record.organizerRoom ?? exchange.room,
+          }),
+        );
+        // Exchange keeps the version it has until the pattern is one it can hold.
+        if (!patch) return;
         let event: GraphEvent = exchange.event;
         if (Object.keys(patch).length > 0) {
           event = await deps.graph.updateEvent(exchange.room, exchange.event.id, patch, action.changeKey);

@@ -16,6 +16,7 @@ import {
   startServiceHost,
   type ServiceHost,
 } from '../helpers/service-host';
+import { FUNCTION_KEY } from '../helpers/host';
 import { waitFor } from '../helpers/wait';
 
 const ROOM = 'room.alpha@contoso.com';
@@ -452,6 +453,62 @@ describe('sync, recurring series with exceptions, end to end', () => {
     await quiescent(service);
     const store = createStore(createStorageClients(loadStorageConfig(process.env)));
     assert.equal((await store.links.lookup('reservation', made.id)).state, 'none');
+  });
+
+  it('a Workplace pattern Exchange cannot express is not synced, shown in the room’s status, and synced once changed', async () => {
+    const status = async (): Promise<{ notSynced: { reservationId: string; detail: string }[] }> =>
+      (await (
+        await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+      ).json()) as { notSynced: { reservationId: string; detail: string }[] };
+    const made = await workplace.createReservation(
+      {
+        subject: 'Payday drinks',
+        start: '2027-01-15T17:00:00',
+        end: '2027-01-15T18:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        // The 15th and the last day of each month: two days a month, which Outlook cannot repeat on.
+        recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15,-1;COUNT=6' },
+        exceptions: [],
+      },
+      'payday-1',
+    );
+    const [entry] = await waitFor(
+      'the room’s status naming it',
+      async () => {
+        const listed = (await status()).notSynced.filter((n) => n.reservationId === made.id);
+        return listed.length > 0 ? listed : undefined;
+      },
+      20_000,
+    );
+    assert.match(entry?.detail ?? '', /BYMONTHDAY/);
+    await quiescent(service);
+    assert.deepEqual(await masters('Payday drinks'), [], 'nothing written to Exchange');
+    const store = createStore(createStorageClients(loadStorageConfig(process.env)));
+    const link = await store.links.byReservation(made.id);
+    assert.equal(link?.value.notSynced?.reason, 'unsupportedRecurrence');
+    assert.equal(
+      (await workplace.getReservation(made.id)).version,
+      made.version,
+      'the reservation left as is',
+    );
+
+    // Changed to a pattern Exchange has: synced, and the status no longer lists it.
+    const current = await workplace.getReservation(made.id);
+    await workplace.replaceReservation(
+      made.id,
+      { ...reservationOf(current), recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6' } },
+      current.version,
+    );
+    await sameOccurrences(made.id, 'Payday drinks', 'the series in Exchange');
+    await quiescent(service);
+    assert.deepEqual(
+      (await status()).notSynced.filter((n) => n.reservationId === made.id),
+      [],
+    );
+    assert.equal((await store.links.byReservation(made.id))?.value.notSynced ?? null, null);
   });
 
   /** Graph requests (a $batch counts once) made while `work` runs and the sync settles after it. */
