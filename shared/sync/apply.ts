@@ -11,7 +11,7 @@ import {
 import { UnsupportedRecurrence, fingerprint, zoneKey, type Booking } from '../model';
 import { expand, samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
-import { RoomConflict, type Reservation } from '../workplace';
+import type { Reservation } from '../workplace';
 import { exchangeBooking, propertiesOf, transactionIdFor, type SyncDeps } from './context';
 import type { Action, Plan } from './decide';
 
@@ -108,23 +108,9 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           externalRef: sides.exchange?.event.iCalUId ?? null,
         };
         const key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}`;
-        try {
-          recordWorkplace(await deps.workplace.createReservation(body, key));
-        } catch (err) {
-          if (!(err instanceof RoomConflict)) throw err;
-          // Workplace holds another reservation there that Exchange does not know: both stay as they
-          // are, and the room's status shows the double booking for a person to settle.
-          await deps.store.conflicts.add({
-            room: sides.exchange?.room ?? action.booking.rooms[0] ?? '',
-            at: deps.now().toISOString(),
-            reason: 'workplaceRoomTaken',
-            linkId: record.id,
-            reservationId: null,
-            eventId: sides.exchange?.event.id ?? null,
-            summary: `Workplace already has a reservation at that time (${err.message}); the Exchange booking was not written to Workplace`,
-          });
-          forget = true;
-        }
+        // A RoomConflict here is usually a race with a reservation about to be declined (its Exchange
+        // clash being handled by another worker): the message is retried like any failure.
+        recordWorkplace(await deps.workplace.createReservation(body, key));
         writes += 1;
         return;
       }

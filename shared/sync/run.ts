@@ -128,7 +128,16 @@ async function settle(
         }
       : null,
   );
-  const applied = await apply(plan, sides, deps);
+  let applied: Awaited<ReturnType<typeof apply>>;
+  try {
+    applied = await apply(plan, sides, deps);
+  } catch (err) {
+    // A retry will claim again; a claim left behind would keep every other message of this booking
+    // waiting for a link this run will not write. (Writes already made are safe to repeat: the
+    // Idempotency-Key and transactionId return the first result.)
+    if (!link) await deps.store.links.releaseClaims(record.id, claimed);
+    throw err;
+  }
   // What each side holds now, as written or else as read: the agreement the next run compares with.
   const wrote = (...kinds: string[]): boolean => plan.actions.some((a) => kinds.includes(a.kind));
   let next = applied.record;
