@@ -5,7 +5,13 @@ import { getServices } from '../shared/runtime';
 import { ConcurrentUpdate } from '../shared/store';
 import { backfillRoom } from '../shared/sync/backfill';
 import type { SyncDeps } from '../shared/sync/context';
-import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../shared/sync/run';
+import {
+  LinkInProgress,
+  checkRooms,
+  syncGraphChange,
+  syncWorkplaceChange,
+  type SyncOutcome,
+} from '../shared/sync/run';
 import type { Logger } from '../shared/telemetry/logger';
 import { Stale, Throttled } from '../shared/workplace';
 
@@ -26,11 +32,18 @@ async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promi
     case 'graphChange': {
       const outcome = await syncGraphChange(message, deps);
       log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
+      await scheduleRoomCheck(message, outcome);
       return;
     }
     case 'workplaceChange': {
       const outcome = await syncWorkplaceChange(message, deps);
       log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
+      await scheduleRoomCheck(message, outcome);
+      return;
+    }
+    case 'roomCheck': {
+      const outcome = await checkRooms(message, deps);
+      log.info('Checked the rooms of a booking', { linkId: message.linkId, ...outcome });
       return;
     }
     case 'backfill': {
@@ -40,6 +53,15 @@ async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promi
       return;
     }
   }
+}
+
+/** After a write naming rooms whose copies were not seen yet: look at those rooms again in a while. */
+async function scheduleRoomCheck(message: SyncMessage, outcome: SyncOutcome): Promise<void> {
+  if (!outcome.checkRoomsOf) return;
+  await services.enqueueSync(
+    { v: 1, correlationId: message.correlationId, kind: 'roomCheck', linkId: outcome.checkRoomsOf },
+    { visibilityTimeoutSeconds: services.config.roomCheckDelaySeconds },
+  );
 }
 
 /** Runs the change, and again from a fresh read each time it loses a race, a few times. */
@@ -93,7 +115,7 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
       return;
     }
     // The room's status shows the last failure; the message is retried, then poisoned.
-    if (message.kind !== 'workplaceChange') {
+    if (message.kind === 'graphChange' || message.kind === 'backfill') {
       await deps.store.rooms.recordSync(
         message.room,
         new Date(),

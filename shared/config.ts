@@ -15,6 +15,12 @@ export interface Config {
   /** The service's own public base URL: Graph posts change notifications under it. */
   publicUrl: string;
   syncHorizonDays: number;
+  /**
+   * How long after a meeting reaches Workplace roomsync looks for the copies of rooms that have not
+   * notified: Exchange's booking assistant answers within seconds to a minute, and a room that declined
+   * at invitation never holds a copy (so never notifies).
+   */
+  roomCheckDelaySeconds: number;
   logLevel: LogLevel;
 }
 
@@ -90,6 +96,11 @@ const settings = {
     expects: 'an integer number of days from 1 to 1825 (Graph calendarView limit); default 365',
     secret: false,
     parse: optionalInt(365, 1, 1825),
+  },
+  ROOMSYNC_ROOM_CHECK_DELAY_SECONDS: {
+    expects: 'an integer number of seconds from 1 to 3600; default 120',
+    secret: false,
+    parse: optionalInt(120, 1, 3600),
   },
   ROOMSYNC_LOG_LEVEL: {
     expects: 'one of debug, info, warn, error; default info',
@@ -368,6 +379,10 @@ export function loadConfig(env: Environment): Config {
     url,
   );
   const syncHorizonDays = read('ROOMSYNC_SYNC_HORIZON_DAYS', settings.ROOMSYNC_SYNC_HORIZON_DAYS);
+  const roomCheckDelaySeconds = read(
+    'ROOMSYNC_ROOM_CHECK_DELAY_SECONDS',
+    settings.ROOMSYNC_ROOM_CHECK_DELAY_SECONDS,
+  );
   const logLevel = read('ROOMSYNC_LOG_LEVEL', settings.ROOMSYNC_LOG_LEVEL);
 
   if (
@@ -377,9 +392,10 @@ export function loadConfig(env: Environment): Config {
     workplace === undefined ||
     publicUrl === undefined ||
     syncHorizonDays === undefined ||
+    roomCheckDelaySeconds === undefined ||
     logLevel === undefined
   ) {
     throw new ConfigError(problems);
   }
-  return { storage, graph, workplace, publicUrl, syncHorizonDays, logLevel };
+  return { storage, graph, workplace, publicUrl, syncHorizonDays, roomCheckDelaySeconds, logLevel };
 }

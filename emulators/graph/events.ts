@@ -470,6 +470,8 @@ export function registerEventRoutes(
         );
       });
     }
+    if (query.iCalUIdFilter !== undefined)
+      events = events.filter((event) => event.iCalUId === query.iCalUIdFilter);
     events.sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime) || a.key.localeCompare(b.key));
     const { items, nextLink } = page(events, query, ctx.url, 10, prefs.maxPageSize);
     return {

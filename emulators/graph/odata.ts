@@ -11,6 +11,8 @@ export interface QueryOptions {
   expandExceptionOccurrences?: boolean;
   /** `$filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…')`. */
   extendedPropertyFilter?: { id: string; value: string | undefined };
+  /** `$filter=iCalUId eq '…'`: every copy of one meeting in a mailbox. */
+  iCalUIdFilter?: string;
 }
 
 function parseInteger(name: string, raw: string | null, min: number, max: number): number | undefined {
@@ -83,14 +85,17 @@ export function parseQuery(
   }
 
   const filter = query.get('$filter');
-  if (filter !== null) {
+  const byICalUId = filter === null ? null : new RegExp(`^iCalUId eq ${QUOTED}$`, 'i').exec(filter.trim());
+  if (byICalUId) {
+    options.iCalUIdFilter = unquote(byICalUId[1] ?? '');
+  } else if (filter !== null) {
     const match = new RegExp(
       `^singleValueExtendedProperties/any\\((\\w+):\\s*\\1/id eq ${QUOTED}(?:\\s+and\\s+\\1/value eq ${QUOTED})?\\)$`,
       'i',
     ).exec(filter.trim());
     if (!match)
       throw badRequest(
-        `The emulator supports only $filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…'); got '${filter}'.`,
+        `The emulator supports only $filter=singleValueExtendedProperties/Any(ep: ep/id eq '…' and ep/value eq '…') and $filter=iCalUId eq '…'; got '${filter}'.`,
         'NotSupported',
       );
     options.extendedPropertyFilter = {

@@ -42,7 +42,11 @@ export function apiHandlers(store: Store, tokens: TokenIssuer): Record<string, H
     },
     'POST /reservations/{id}/lines/{roomId}/decline': (ctx) => ({
       status: 200,
-      body: store.decline(param(ctx, 'id'), param(ctx, 'roomId')),
+      body: store.decline(
+        param(ctx, 'id'),
+        param(ctx, 'roomId'),
+        (ctx.body as { reason?: string } | undefined)?.reason,
+      ),
     }),
   };
 }

@@ -90,11 +90,18 @@ export class Store {
     this.onChange('reservation.cancelled', cancelled);
   }
 
-  decline(id: string, roomId: string): Reservation {
+  /**
+   * The reason each declined line was given, by reservation and room: Workplace shows it to the people
+   * concerned but does not return it in the API, so tests read it here.
+   */
+  readonly declineReasons = new Map<string, string>();
+
+  decline(id: string, roomId: string, reason?: string): Reservation {
     const current = this.get(id);
     const line = current.lines.find((l) => l.roomId === roomId);
     if (!line) throw notFound(`Reservation '${id}' has no line for room '${roomId}'.`);
     if (line.status === 'declined') return current;
+    if (reason !== undefined) this.declineReasons.set(`${id} ${roomId}`, reason);
     const declined: Reservation = {
       ...current,
       lines: current.lines.map((l) => (l.roomId === roomId ? { ...l, status: 'declined' } : l)),

@@ -154,6 +154,23 @@ export class GraphGateway {
     }
   }
 
+  /**
+   * A meeting's copy in a mailbox, by the iCalUId all copies share (its master, for a series): how a room
+   * that never notified (it declined the invitation, so it holds no copy) is told from one that did.
+   */
+  async findByICalUId(mailbox: string, iCalUId: string): Promise<GraphEvent | undefined> {
+    const page = await this.call(
+      mailbox,
+      `find meeting in ${mailbox}`,
+      () =>
+        this.request(`${GraphGateway.users(mailbox)}/events`)
+          .filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`)
+          .select('id,iCalUId,isCancelled,responseStatus')
+          .get() as Promise<{ value: GraphEvent[] }>,
+    );
+    return page.value[0];
+  }
+
   /** Creates an event; the transactionId makes a retried create return the first event. */
   createEvent(mailbox: string, body: object, transactionId: string): Promise<GraphEvent> {
     return this.call(

@@ -11,7 +11,14 @@ export interface SyncDeps {
   store: Store;
   graph: Pick<
     GraphGateway,
-    'getEvent' | 'createEvent' | 'updateEvent' | 'deleteEvent' | 'declineEvent' | 'calendarView' | 'instances'
+    | 'getEvent'
+    | 'findByICalUId'
+    | 'createEvent'
+    | 'updateEvent'
+    | 'deleteEvent'
+    | 'declineEvent'
+    | 'calendarView'
+    | 'instances'
   >;
   workplace: Pick<
     WorkplaceClient,

@@ -32,6 +32,11 @@ export interface SyncOutcome {
   writes: number;
   /** Why nothing was read or written, when that was decided before reading. */
   skipped?: 'echo' | 'notSynced';
+  /**
+   * A link whose rooms should be looked at again a little later: the write just made names registered
+   * rooms whose copies have not been seen (still being processed by Exchange, or declined at invitation).
+   */
+  checkRoomsOf?: string;
 }
 
 function reservationIdOf(event: GraphEvent): string | undefined {
@@ -163,7 +168,16 @@ async function settle(
   } else if (next.copies.length > 0 || next.workplaceFingerprint !== null) {
     if (link) await deps.store.links.save(next, link.etag);
     else await deps.store.links.create(next);
-    return { rule: plan.rule, writes: applied.writes };
+    const written = plan.actions.find((a) =>
+      ['createReservation', 'updateReservation', 'createEvent', 'updateEvent'].includes(a.kind),
+    );
+    const rooms = written && 'booking' in written ? written.booking.rooms : [];
+    const unseen = rooms.filter((room) => !next.copies.some((c) => c.room === room));
+    return {
+      rule: plan.rule,
+      writes: applied.writes,
+      ...(unseen.length > 0 ? { checkRoomsOf: next.id } : {}),
+    };
   }
   // Nothing linked: the claims made for this booking must not keep its next changes waiting.
   if (!link) await deps.store.links.releaseClaims(record.id, claimed);
@@ -258,6 +272,7 @@ async function releaseRoom(
   workplace: Sides['workplace'],
   rooms: RoomDirectory,
   deps: SyncDeps,
+  reason = `The room ${room} no longer holds the meeting in Exchange.`,
 ): Promise<SyncOutcome> {
   const roomId = rooms.workplaceRoomId(room);
   const line = workplace?.reservation.lines.find((l) => l.roomId === roomId);
@@ -272,11 +287,7 @@ async function releaseRoom(
   };
   let writes = 0;
   if (workplace && roomId && line && line.status !== 'declined') {
-    const declined = await deps.workplace.declineLine(
-      workplace.reservation.id,
-      roomId,
-      `The room ${room} no longer holds the meeting in Exchange.`,
-    );
+    const declined = await deps.workplace.declineLine(workplace.reservation.id, roomId, reason);
     const live = liveLines(declined, rooms);
     next = {
       ...next,
@@ -331,6 +342,59 @@ export async function syncWorkplaceChange(
     deps,
     claimed,
   );
+}
+
+/**
+ * The rooms of a booking that never showed a copy of it, looked up by the meeting's iCalUId: a room that
+ * holds it after all is synced as if it had notified; one that does not (it declined the invitation, or
+ * the copy is gone) has its line declined in Workplace, like a room that drops the meeting later.
+ */
+export async function checkRooms(
+  message: Extract<SyncMessage, { kind: 'roomCheck' }>,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const rooms = await roomDirectory(deps.store);
+  const first = await deps.store.links.get(message.linkId);
+  const iCalUId = first?.value.iCalUId;
+  if (!first || !iCalUId) return { rule: 'roomCheck:gone', writes: 0 };
+  const workplace = await readReservation(first.value.reservationId, deps, rooms);
+  const invited = (workplace?.booking.rooms ?? []).filter(
+    (room) =>
+      !first.value.copies.some((c) => c.room === room) && !(first.value.releasedRooms ?? []).includes(room),
+  );
+  let writes = 0;
+  for (const room of invited) {
+    const found = await deps.graph.findByICalUId(room, iCalUId);
+    const response = (found?.responseStatus as { response?: string } | undefined)?.response;
+    if (found && found.isCancelled !== true && response !== 'declined') {
+      const outcome = await syncGraphChange(
+        {
+          v: 1,
+          correlationId: message.correlationId,
+          kind: 'graphChange',
+          room,
+          subscriptionId: 'roomCheck',
+          eventId: found.id,
+          changeType: 'updated',
+        },
+        deps,
+      );
+      writes += outcome.writes;
+      continue;
+    }
+    const link = await deps.store.links.get(message.linkId);
+    if (!link) break;
+    const outcome = await releaseRoom(
+      room,
+      link,
+      await readReservation(link.value.reservationId, deps, rooms),
+      rooms,
+      deps,
+      `The room ${room} declined the meeting in Exchange (it holds no copy of it).`,
+    );
+    writes += outcome.writes;
+  }
+  return { rule: 'roomCheck', writes };
 }
 
 /** A Workplace version the link already wrote or read: its webhook is an echo. */

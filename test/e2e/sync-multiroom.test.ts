@@ -327,4 +327,49 @@ describe('sync, multi-room meetings, end to end', () => {
     });
     assert.equal(after.cancelled, false);
   });
+
+  it('a room that declines the invitation (it never holds a copy) has its line declined, the others keep theirs', async () => {
+    // Delta books at most a week ahead: Exchange's booking assistant declines this meeting for it.
+    const DELTA = 'room.delta@contoso.com';
+    service.graph.directory.add({
+      email: DELTA,
+      displayName: 'Room Delta',
+      kind: 'room',
+      room: { deleteSubject: false, addOrganizerToSubject: false, bookingWindowInDays: 7 },
+    });
+    service.workplace.addRoom({
+      id: 'wp-delta',
+      name: 'Room Delta',
+      email: DELTA,
+      timeZone: 'Europe/Brussels',
+    });
+    assert.equal(await registerRoom(service, DELTA, 'wp-delta'), 201);
+    await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Strategy day',
+      start: { dateTime: '2027-01-20T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2027-01-20T17:00:00', timeZone: 'UTC' },
+      attendees: [ALPHA, DELTA].map((address) => ({ type: 'resource', emailAddress: { address } })),
+    });
+    const find = async (): Promise<Reservation | undefined> => {
+      for await (const r of workplace.listReservations()) if (r.subject === 'Strategy day') return r;
+      return undefined;
+    };
+    const made = await waitFor('the reservation', find, 20_000);
+    assert.deepEqual(await calendar(DELTA, 'Strategy day'), [], 'Delta declined: no copy');
+    await waitFor(
+      'Delta’s line declined',
+      async () => ((await linesOf(made.id))['wp-delta'] === 'declined' ? true : undefined),
+      20_000,
+    );
+    await quiescent(service);
+    const after = await workplace.getReservation(made.id);
+    assert.deepEqual(Object.fromEntries(after.lines.map((l) => [l.roomId, l.status])), {
+      [idOf(ALPHA)]: 'confirmed',
+      'wp-delta': 'declined',
+    });
+    assert.match(
+      service.workplace.store.declineReasons.get(`${made.id} wp-delta`) ?? '',
+      /declined the meeting in Exchange/,
+    );
+  });
 });

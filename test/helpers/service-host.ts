@@ -54,6 +54,8 @@ export async function startServiceHost(functions: string[]): Promise<ServiceHost
     WORKPLACE_API_KEY: 'workplace-dev-key',
     WORKPLACE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     ROOMSYNC_PUBLIC_URL: `http://127.0.0.1:${String(port)}`,
+    // The emulator's rooms answer invitations within milliseconds, not Exchange's seconds.
+    ROOMSYNC_ROOM_CHECK_DELAY_SECONDS: '2',
   });
   const logs: string[] = [];
   const hostJson = readHostJson(path.join(ROOT, 'host.json'));

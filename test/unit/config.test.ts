@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       },
       publicUrl: 'http://127.0.0.1:7071',
       syncHorizonDays: 365,
+      roomCheckDelaySeconds: 120,
       logLevel: 'info',
     });
   });
