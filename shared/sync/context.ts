@@ -67,8 +67,24 @@ export function propertiesOf(event: GraphEvent): { id: string; value: string }[]
  */
 export function exchangeBooking(event: GraphEvent, room: string, rooms: RoomDirectory): Booking {
   const booking = bookingFromGraphEvent(event, { roomEmail: room });
+  const synced = (r: string): boolean => rooms.workplaceRoomId(r) !== undefined;
+  // Rooms roomsync does not sync are not Workplace's to book: they stay in the booking as plain
+  // attendees, so Workplace shows them and a write back to Exchange keeps them invited.
+  const others = booking.rooms
+    .filter((r) => !synced(r))
+    .map((email) => ({ email, name: nameOf(event, email), required: true }));
   return canonicalBooking({
     ...booking,
-    rooms: booking.rooms.filter((r) => rooms.workplaceRoomId(r) !== undefined),
+    attendees: [...booking.attendees, ...others],
+    rooms: booking.rooms.filter(synced),
   });
+}
+
+function nameOf(event: GraphEvent, email: string): string {
+  const attendees = Array.isArray(event['attendees'])
+    ? (event['attendees'] as { emailAddress?: { address?: string; name?: string } }[])
+    : [];
+  return (
+    attendees.find((a) => a.emailAddress?.address?.trim().toLowerCase() === email)?.emailAddress?.name ?? ''
+  );
 }

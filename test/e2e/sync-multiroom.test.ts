@@ -372,4 +372,33 @@ describe('sync, multi-room meetings, end to end', () => {
       /declined the meeting in Exchange/,
     );
   });
+
+  it('a room roomsync does not sync stays a plain participant, not a reservation line', async () => {
+    service.graph.directory.add({ email: 'room.annex@contoso.com', displayName: 'Annex', kind: 'room' });
+    await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Annex tour',
+      start: { dateTime: '2027-01-21T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2027-01-21T10:00:00', timeZone: 'UTC' },
+      attendees: [ALPHA, 'room.annex@contoso.com'].map((address) => ({
+        type: 'resource',
+        emailAddress: { address },
+      })),
+    });
+    const made = await waitFor(
+      'the reservation',
+      async () => {
+        for await (const r of workplace.listReservations()) if (r.subject === 'Annex tour') return r;
+        return undefined;
+      },
+      20_000,
+    );
+    assert.deepEqual(
+      made.lines.map((l) => l.roomId),
+      [idOf(ALPHA)],
+    );
+    assert.deepEqual(
+      made.participants.map((p) => p.email),
+      ['room.annex@contoso.com'],
+    );
+  });
 });
