@@ -10,8 +10,11 @@ export interface LinkRecord {
   organizerRoom: string | null;
   reservationId: string | null;
   iCalUId: string | null;
-  /** Each room's copy of the event, with the changeKey last written or read. */
-  copies: { room: string; eventId: string; changeKey: string | null }[];
+  /**
+   * Each room's copy of the event, with the changeKey last written or read, and earlier changeKeys of it
+   * already seen (`seen`): a late notification naming one of those is nothing new.
+   */
+  copies: { room: string; eventId: string; changeKey: string | null; seen?: string[] }[];
   /** Fingerprints of the Booking each side last agreed on, and Workplace's version then. */
   exchangeFingerprint: string | null;
   workplaceFingerprint: string | null;

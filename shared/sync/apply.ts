@@ -12,7 +12,7 @@ import { UnsupportedRecurrence, fingerprint, zoneKey, type Booking } from '../mo
 import { expand, samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
-import { exchangeBooking, propertiesOf, transactionIdFor, type SyncDeps } from './context';
+import { exchangeBooking, propertiesOf, recordCopy, transactionIdFor, type SyncDeps } from './context';
 import type { Action, Plan } from './decide';
 
 /** The two sides as the worker read them, and the link record being brought up to date. */
@@ -22,6 +22,8 @@ export interface Sides {
   workplace: { reservation: Reservation; booking: Booking } | undefined;
   rooms: RoomDirectory;
   correlationId: string;
+  /** The changeKey the notification being handled named, when it did: a state now read past. */
+  notified?: string;
 }
 
 export interface Applied {
@@ -53,11 +55,9 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
     };
   };
   const recordExchange = (room: string, event: GraphEvent, booking: Booking): void => {
-    const copies = record.copies.filter((c) => c.room !== room);
-    copies.push({ room, eventId: event.id, changeKey: event.changeKey ?? null });
     record = {
       ...record,
-      copies,
+      copies: recordCopy(record.copies, room, event),
       iCalUId: record.iCalUId ?? event.iCalUId ?? null,
       exchangeFingerprint: fingerprint(booking),
     };
@@ -171,6 +171,7 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         );
         if (action.booking.exceptions.length > 0) {
           // A series is created whole, then its exceptions are written occurrence by occurrence.
+          record = { ...record, copies: recordCopy(record.copies, host, created) };
           writes += await writeOccurrences(host, created.id, action.booking, undefined, deps);
           const final = await deps.graph.getEvent(host, created.id);
           if (final) recordExchange(host, final, exchangeBooking(final, host, sides.rooms));
@@ -213,6 +214,9 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
                 deps,
               );
         writes += occurrenceWrites;
+        if (occurrenceWrites > 0 && event !== exchange.event) {
+          record = { ...record, copies: recordCopy(record.copies, exchange.room, event) };
+        }
         if (occurrenceWrites > 0) {
           const final = await deps.graph.getEvent(exchange.room, exchange.event.id);
           if (final) recordExchange(exchange.room, final, exchangeBooking(final, exchange.room, sides.rooms));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GraphEvent, GraphGateway } from '../graph';
 import { bookingFromGraphEvent, type RoomDirectory } from '../mapping';
 import { canonicalBooking, type Booking } from '../model';
-import type { Store } from '../store';
+import type { LinkRecord, Store } from '../store';
 import type { Logger } from '../telemetry/logger';
 import type { WorkplaceClient } from '../workplace';
 
@@ -52,6 +52,33 @@ export async function roomDirectory(store: Store): Promise<RoomDirectory & { ema
 export function transactionIdFor(reservationId: string): string {
   const hex = createHash('sha256').update(`roomsync:${reservationId}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+type Copy = LinkRecord['copies'][number];
+
+/** How many earlier changeKeys of a copy are remembered: enough for the writes of one sync run. */
+const SEEN_LIMIT = 16;
+
+/**
+ * The link's copies with `room`'s copy now at `event`'s state; the changeKey it replaces, and `notified`
+ * (a notification's changeKey the read was made after), are remembered as seen.
+ */
+export function recordCopy(copies: Copy[], room: string, event: GraphEvent, notified?: string): Copy[] {
+  const before = copies.find((c) => c.room === room);
+  const changeKey = event.changeKey ?? null;
+  const earlier = [...(before?.seen ?? []), before?.changeKey ?? null, notified ?? null].filter(
+    (key): key is string => key !== null && key !== changeKey,
+  );
+  const seen = [...new Set(earlier)].slice(-SEEN_LIMIT);
+  return [
+    ...copies.filter((c) => c.room !== room),
+    { room, eventId: event.id, changeKey, ...(seen.length > 0 ? { seen } : {}) },
+  ];
+}
+
+/** Whether a notification's changeKey names a state of the copy already read or written. */
+export function alreadyRead(copy: Copy | undefined, changeKey: string | undefined): boolean {
+  return changeKey !== undefined && (copy?.changeKey === changeKey || (copy?.seen ?? []).includes(changeKey));
 }
 
 /** The single-value extended properties an event came with ($expand-ed on reads). */

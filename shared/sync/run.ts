@@ -10,7 +10,14 @@ import { LinkRepository, type LinkRecord, type Versioned } from '../store';
 import { NotFound, type Reservation } from '../workplace';
 import type { GraphEvent } from '../graph';
 import { apply, liveLines, type Sides } from './apply';
-import { exchangeBooking, propertiesOf, roomDirectory, type SyncDeps } from './context';
+import {
+  alreadyRead,
+  exchangeBooking,
+  propertiesOf,
+  recordCopy,
+  roomDirectory,
+  type SyncDeps,
+} from './context';
 import { decide, type ExchangeState, type Side, type WorkplaceState } from './decide';
 
 /**
@@ -151,7 +158,7 @@ async function settle(
       ...next,
       exchangeFingerprint: fingerprintOf(sides.exchange.booking),
       iCalUId: next.iCalUId ?? sides.exchange.event.iCalUId ?? null,
-      copies: upsertCopy(next.copies, sides.exchange.room, sides.exchange.event),
+      copies: recordCopy(next.copies, sides.exchange.room, sides.exchange.event, sides.notified),
     };
   }
   if (sides.workplace && !wrote('createReservation', 'updateReservation', 'cancelReservation')) {
@@ -198,22 +205,14 @@ function hostRoomOf(
   return organizer && organizer !== room && rooms.emails.has(organizer) ? organizer : undefined;
 }
 
-function upsertCopy(copies: LinkRecord['copies'], room: string, event: GraphEvent): LinkRecord['copies'] {
-  return [
-    ...copies.filter((c) => c.room !== room),
-    { room, eventId: event.id, changeKey: event.changeKey ?? null },
-  ];
-}
-
 export async function syncGraphChange(
   message: Extract<SyncMessage, { kind: 'graphChange' }>,
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
   const known = await deps.store.links.byEvent(message.room, message.eventId);
   const copy = known?.value.copies.find((c) => c.room === message.room && c.eventId === message.eventId);
-  // The notification of our own write (or of a change already seen): no Graph call at all.
-  if (message.changeKey && copy?.changeKey === message.changeKey)
-    return { rule: 'echo', writes: 0, skipped: 'echo' };
+  // The notification of our own write (or of a state already read): no Graph call at all.
+  if (alreadyRead(copy, message.changeKey)) return { rule: 'echo', writes: 0, skipped: 'echo' };
   const rooms = await roomDirectory(deps.store);
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   let exchange = await readEvent(message.room, message.eventId, deps, rooms);
@@ -234,7 +233,7 @@ export async function syncGraphChange(
     const hostCopy = link.value.copies.find((c) => c.room === host);
     record = {
       ...link.value,
-      copies: upsertCopy(link.value.copies, message.room, exchange.event),
+      copies: recordCopy(link.value.copies, message.room, exchange.event, message.changeKey),
     };
     exchange = hostCopy ? await readEvent(host, hostCopy.eventId, deps, rooms) : undefined;
     const workplace = await readReservation(record.reservationId, deps, rooms);
@@ -260,7 +259,14 @@ export async function syncGraphChange(
   }
   return settle(
     link,
-    { record, exchange, workplace, rooms, correlationId: message.correlationId },
+    {
+      record,
+      exchange,
+      workplace,
+      rooms,
+      correlationId: message.correlationId,
+      ...(message.changeKey ? { notified: message.changeKey } : {}),
+    },
     deps,
     claimed,
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exchangeBooking } from '../../../shared/sync/context';
+import { alreadyRead, exchangeBooking, recordCopy } from '../../../shared/sync/context';
 
 /** Only Room Alpha is registered with roomsync. */
 const rooms = {
@@ -32,5 +32,27 @@ describe('exchangeBooking', () => {
         ['room.annex@contoso.com', 'Annex (not synced)', true],
       ],
     );
+  });
+});
+
+describe('recordCopy and alreadyRead', () => {
+  const room = 'room.alpha@contoso.com';
+  it('remembers the states a copy was read or written past, so their late notifications are echoes', () => {
+    let copies = recordCopy([], room, { id: 'e1', changeKey: 'k1' });
+    copies = recordCopy(copies, room, { id: 'e1', changeKey: 'k3' }, 'k2');
+    const [copy] = copies;
+    assert.deepEqual(copy, { room, eventId: 'e1', changeKey: 'k3', seen: ['k1', 'k2'] });
+    for (const key of ['k1', 'k2', 'k3']) assert.equal(alreadyRead(copy, key), true, key);
+    assert.equal(alreadyRead(copy, 'k4'), false, 'a state not read yet');
+    assert.equal(alreadyRead(copy, undefined), false, 'a notification without a changeKey');
+  });
+  it('keeps one copy per room and a bounded memory', () => {
+    let copies = recordCopy([], room, { id: 'e1', changeKey: 'k0' });
+    for (let i = 1; i <= 40; i += 1)
+      copies = recordCopy(copies, room, { id: 'e1', changeKey: `k${String(i)}` });
+    assert.equal(copies.length, 1);
+    assert.equal(copies[0]?.seen?.length, 16);
+    assert.equal(alreadyRead(copies[0], 'k39'), true);
+    assert.equal(alreadyRead(copies[0], 'k1'), false, 'the oldest are forgotten');
   });
 });
