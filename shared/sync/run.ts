@@ -293,18 +293,26 @@ async function releaseRoom(
   };
   let writes = 0;
   if (workplace && roomId && line && line.status !== 'declined') {
+    // The link says what is about to be true before the decline is sent: the webhook of the decline can
+    // overtake this worker, and must find a link that already expects it (one room fewer on both sides).
+    const remaining = {
+      ...workplace.reservation,
+      lines: workplace.reservation.lines.filter((l) => l.roomId !== roomId),
+    };
+    const expected = fingerprintOf(bookingFromReservation(liveLines(remaining, rooms), rooms));
+    next = { ...next, exchangeFingerprint: expected, workplaceFingerprint: expected };
+    const etag = await deps.store.links.save(next, link.etag);
     const declined = await deps.workplace.declineLine(workplace.reservation.id, roomId, reason);
-    const live = liveLines(declined, rooms);
     next = {
       ...next,
       workplaceVersion: declined.version,
-      workplaceFingerprint: fingerprintOf(bookingFromReservation(live, rooms)),
-      // Exchange's side now holds one room fewer too.
-      exchangeFingerprint: fingerprintOf(bookingFromReservation(live, rooms)),
+      workplaceFingerprint: fingerprintOf(bookingFromReservation(liveLines(declined, rooms), rooms)),
     };
     writes += 1;
+    await deps.store.links.save(next, etag);
+  } else {
+    await deps.store.links.save(next, link.etag);
   }
-  await deps.store.links.save(next, link.etag);
   return { rule: 'exchange:roomReleased', writes };
 }
 
