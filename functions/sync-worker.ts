@@ -4,6 +4,7 @@ import { QUEUES, parseSyncMessage, type SyncMessage } from '../shared/queue/mess
 import { getServices } from '../shared/runtime';
 import { ConcurrentUpdate } from '../shared/store';
 import { backfillRoom } from '../shared/sync/backfill';
+import { reconcileRoom } from '../shared/sync/reconcile';
 import type { SyncDeps } from '../shared/sync/context';
 import {
   LinkInProgress,
@@ -39,6 +40,12 @@ async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promi
       const outcome = await syncWorkplaceChange(message, deps);
       log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
       await scheduleRoomCheck(message, outcome);
+      return;
+    }
+    case 'reconcile': {
+      const outcome = await reconcileRoom(message.room, message.correlationId, deps, services.enqueueSync);
+      await deps.store.rooms.recordSync(message.room, new Date(), null);
+      log.info('Reconciled a room', { room: message.room, ...outcome });
       return;
     }
     case 'roomCheck': {
@@ -115,7 +122,7 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
       return;
     }
     // The room's status shows the last failure; the message is retried, then poisoned.
-    if (message.kind === 'graphChange' || message.kind === 'backfill') {
+    if (message.kind === 'graphChange' || message.kind === 'backfill' || message.kind === 'reconcile') {
       await deps.store.rooms.recordSync(
         message.room,
         new Date(),

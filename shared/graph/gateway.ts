@@ -247,6 +247,47 @@ export class GraphGateway {
     return events;
   }
 
+  /**
+   * One calendarView delta round of a mailbox: from a stored deltaLink (the changes since), or a first
+   * round over [from, to) (everything in it); nextLinks followed to the new deltaLink. Items are
+   * occurrences and single events; a removed one is `{ id, '@removed' }`. An expired token fails with
+   * GraphSyncStateNotFound (410): start a first round again.
+   */
+  async calendarViewDelta(
+    mailbox: string,
+    from: { deltaLink: string } | { start: Date; end: Date },
+  ): Promise<{ items: GraphEvent[]; deltaLink: string }> {
+    let next: string | undefined =
+      'deltaLink' in from
+        ? from.deltaLink
+        : `${GraphGateway.users(mailbox)}/calendarView/delta?startDateTime=${from.start.toISOString()}&endDateTime=${from.end.toISOString()}`;
+    const items: GraphEvent[] = [];
+    while (next) {
+      const url: string = next;
+      const page = await this.call(
+        mailbox,
+        `calendarView delta of ${mailbox}`,
+        () =>
+          this.client
+            .api(url)
+            .header('Prefer', 'IdType="ImmutableId", odata.maxpagesize=100')
+            .get() as Promise<{
+            value: GraphEvent[];
+            '@odata.nextLink'?: string;
+            '@odata.deltaLink'?: string;
+          }>,
+      );
+      items.push(...page.value);
+      const deltaLink = page['@odata.deltaLink'];
+      if (deltaLink) return { items, deltaLink };
+      next = page['@odata.nextLink'];
+    }
+    throw graphFailure(
+      new Error('a delta round ended without a deltaLink'),
+      `calendarView delta of ${mailbox}`,
+    );
+  }
+
   /** Every occurrence and single event in [from, to), following nextLinks. */
   calendarView(mailbox: string, from: Date, to: Date): Promise<GraphEvent[]> {
     return this.pages(

@@ -40,6 +40,8 @@ export const syncMessageSchema = z.discriminatedUnion('kind', [
   z.object({ ...envelope, kind: z.literal('backfill'), room: z.string().min(1) }),
   /** A while after a meeting reached Workplace: do its rooms that never notified hold it at all? */
   z.object({ ...envelope, kind: z.literal('roomCheck'), linkId: z.string().min(1) }),
+  /** A room's reconcile sweep: what changed since the last one, on both sides, as ordinary messages. */
+  z.object({ ...envelope, kind: z.literal('reconcile'), room: z.string().min(1) }),
 ]);
 
 export const subscriptionMessageSchema = z.discriminatedUnion('kind', [

@@ -6,6 +6,8 @@ export interface DeltaStateRecord {
   deltaLink: string;
   windowStart: string;
   windowEnd: string;
+  /** The newest Workplace `updatedAt` the sweep has seen for the room: its next `changedSince`. */
+  workplaceSince?: string;
   updatedAt: string;
 }
 

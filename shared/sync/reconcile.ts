@@ -1,0 +1,101 @@
+import { GraphSyncStateNotFound, type GraphEvent } from '../graph';
+import type { SyncMessage } from '../queue/messages';
+import type { DeltaStateRecord } from '../store';
+import { roomDirectory, type SyncDeps } from './context';
+
+/**
+ * A room's reconcile sweep (design §5: missed notifications are expected): what changed on either side
+ * since the last sweep becomes ordinary sync messages, so a lost notification or webhook costs at most
+ * one sweep period. Exchange through the room's calendarView delta (a first round lists everything in
+ * the window; later rounds only changes); Workplace through `changedSince`. The worker that handles each
+ * message reads the item again, so an `@removed` item is confirmed before anything is cancelled.
+ */
+
+/** The delta window is re-based (a new first round) once this much of the horizon has passed. */
+const REBASE_AFTER_MS = 7 * 86_400_000;
+
+export interface SweepOutcome {
+  /** Whether Exchange was listed whole (no token yet, window re-based, or the token expired). */
+  firstRound: boolean;
+  exchangeChanges: number;
+  workplaceChanges: number;
+}
+
+export async function reconcileRoom(
+  room: string,
+  correlationId: string,
+  deps: SyncDeps,
+  enqueue: (message: SyncMessage) => Promise<void>,
+): Promise<SweepOutcome> {
+  const rooms = await roomDirectory(deps.store);
+  const roomId = rooms.workplaceRoomId(room);
+  if (!roomId) return { firstRound: false, exchangeChanges: 0, workplaceChanges: 0 };
+  const now = deps.now();
+  const state = await deps.store.deltaState.get(room);
+  const wanted = {
+    start: new Date(now.getTime() - 86_400_000),
+    end: new Date(now.getTime() + deps.horizonDays * 86_400_000),
+  };
+  // No token yet, or most of the window's horizon used up: a new first round over today's window.
+  const current =
+    state && Date.parse(state.windowEnd) >= wanted.end.getTime() - REBASE_AFTER_MS ? state : undefined;
+  let round: { items: GraphEvent[]; deltaLink: string };
+  let window = current ? { start: new Date(current.windowStart), end: new Date(current.windowEnd) } : wanted;
+  let firstRound = current === undefined;
+  try {
+    round = await deps.graph.calendarViewDelta(room, current ? { deltaLink: current.deltaLink } : wanted);
+  } catch (err) {
+    if (!(err instanceof GraphSyncStateNotFound)) throw err;
+    // The token expired: a new first round. Every item is compared again; links keep it from
+    // duplicating anything.
+    deps.logger.warn('Delta token expired; listing the room again', { room, correlationId });
+    round = await deps.graph.calendarViewDelta(room, wanted);
+    window = wanted;
+    firstRound = true;
+  }
+
+  const seen = new Set<string>();
+  for (const item of round.items) {
+    // Occurrences of one series are decided together, through their master.
+    const id = typeof item.seriesMasterId === 'string' ? item.seriesMasterId : item.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    await enqueue({
+      v: 1,
+      correlationId,
+      kind: 'graphChange',
+      room,
+      subscriptionId: 'reconcile',
+      eventId: id,
+      changeType: item['@removed'] ? 'deleted' : 'updated',
+    });
+  }
+
+  let workplaceChanges = 0;
+  let since = firstRound ? undefined : state?.workplaceSince;
+  const query = since
+    ? { roomId, changedSince: new Date(since) }
+    : { roomId, from: window.start, to: window.end };
+  for await (const reservation of deps.workplace.listReservations(query)) {
+    await enqueue({
+      v: 1,
+      correlationId,
+      kind: 'workplaceChange',
+      reservationId: reservation.id,
+      type: reservation.cancelled ? 'reservation.cancelled' : 'reservation.updated',
+    });
+    workplaceChanges += 1;
+    if (!since || reservation.updatedAt > since) since = reservation.updatedAt;
+  }
+
+  const next: DeltaStateRecord = {
+    room,
+    deltaLink: round.deltaLink,
+    windowStart: window.start.toISOString(),
+    windowEnd: window.end.toISOString(),
+    ...(since ? { workplaceSince: since } : { workplaceSince: now.toISOString() }),
+    updatedAt: now.toISOString(),
+  };
+  await deps.store.deltaState.save(next);
+  return { firstRound, exchangeChanges: seen.size, workplaceChanges };
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { WorkplaceClient, type Reservation } from '../../shared/workplace';
+import { MASTER_KEY } from '../helpers/host';
+import {
+  addRoom,
+  connectWorkplaceWebhook,
+  quiescent,
+  registerRoom,
+  sideClients,
+  startServiceHost,
+  type ServiceHost,
+} from '../helpers/service-host';
+import { waitFor } from '../helpers/wait';
+
+const ROOM = 'room.alpha@contoso.com';
+const ADA = 'ada@contoso.com';
+
+interface Item {
+  id: string;
+  subject: string;
+}
+
+/**
+ * The reconcile sweep alone keeps both sides in agreement: every Graph notification and every Workplace
+ * webhook is dropped, and only the timer's sweep (run through the host's admin API) carries changes.
+ */
+describe('reconcile sweep, with every notification and webhook lost', () => {
+  let service: ServiceHost;
+  let graph: Client;
+  let workplace: WorkplaceClient;
+  before(async () => {
+    service = await startServiceHost([
+      'graph-notifications',
+      'workplace-webhook',
+      'rooms',
+      'sync-worker',
+      'reconcile',
+    ]);
+    addRoom(service, ROOM, 'wp-alpha');
+    service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
+    connectWorkplaceWebhook(service);
+    ({ graph, workplace } = await sideClients(service));
+    assert.equal(await registerRoom(service, ROOM, 'wp-alpha'), 201);
+    await quiescent(service);
+    const res = await fetch(`${service.graph.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notifications: { drop: 1 } }),
+    });
+    assert.equal(res.ok, true);
+    service.workplace.setFaults({ webhooks: { drop: 1 } });
+  });
+  after(async () => {
+    await service.close();
+  });
+
+  const sweep = async (): Promise<void> => {
+    const res = await fetch(`${service.host.url}/admin/functions/reconcile`, {
+      method: 'POST',
+      headers: { 'x-functions-key': MASTER_KEY, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(res.status, 202);
+    await quiescent(service);
+  };
+  const roomSubjects = async (): Promise<string[]> =>
+    ((await graph.api(`/users/${ROOM}/events`).top(100).get()) as { value: Item[] }).value
+      .map((e) => e.subject)
+      .sort();
+  const reservations = async (): Promise<Reservation[]> => {
+    const found: Reservation[] = [];
+    for await (const r of workplace.listReservations({ roomId: 'wp-alpha' })) found.push(r);
+    return found;
+  };
+  const subjects = async (): Promise<string[]> => (await reservations()).map((r) => r.subject).sort();
+
+  it('carries new bookings, changes and cancellations both ways', async () => {
+    const meeting = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Made in Outlook',
+      start: { dateTime: '2026-12-21T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-21T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+    })) as { id: string };
+    const made = await workplace.createReservation(
+      {
+        subject: 'Made in Workplace',
+        start: '2026-12-22T09:00:00',
+        end: '2026-12-22T10:00:00',
+        timeZone: 'Europe/Brussels',
+        responsible: { email: ADA, name: 'Ada Lovelace' },
+        participants: [],
+        lines: [{ roomId: 'wp-alpha', status: 'confirmed' }],
+        recurrence: null,
+        exceptions: [],
+      },
+      'reconcile-1',
+    );
+    await quiescent(service);
+    assert.deepEqual(await subjects(), ['Made in Workplace'], 'nothing crossed without a sweep');
+
+    await sweep();
+    assert.deepEqual(await subjects(), ['Made in Outlook', 'Made in Workplace']);
+    assert.deepEqual(await roomSubjects(), ['Made in Outlook', 'Made in Workplace']);
+
+    // Changes on both sides, again unannounced.
+    await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({ subject: 'Renamed in Outlook' });
+    await workplace.cancelReservation(made.id);
+    await quiescent(service);
+    await sweep();
+    assert.deepEqual(await subjects(), ['Renamed in Outlook']);
+    assert.deepEqual(await roomSubjects(), ['Renamed in Outlook']);
+
+    // A sweep with nothing new writes nothing.
+    const writes = (): number =>
+      Object.entries(service.workplace.stats().byRoute)
+        .filter(([route]) => !route.startsWith('GET'))
+        .reduce((n, [, count]) => n + count, 0);
+    const before = writes();
+    await sweep();
+    assert.equal(writes(), before, 'a quiet sweep writes nothing');
+  });
+
+  it('after the delta token expires, a new first round duplicates nothing', async () => {
+    const res = await fetch(`${service.graph.url}/_emulator/delta/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(res.status, 200);
+    await graph.api(`/users/${ADA}/events`).post({
+      subject: 'After expiry',
+      start: { dateTime: '2026-12-23T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-23T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+    });
+    await quiescent(service);
+    await sweep();
+    await waitFor(
+      'the new booking in Workplace',
+      async () => ((await subjects()).includes('After expiry') ? true : undefined),
+      10_000,
+    );
+    assert.deepEqual(await subjects(), ['After expiry', 'Renamed in Outlook']);
+    assert.deepEqual(await roomSubjects(), ['After expiry', 'Renamed in Outlook']);
+  });
+});
