@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { WorkplaceClient, type Reservation } from '../../shared/workplace';
-import { MASTER_KEY } from '../helpers/host';
+import { FUNCTION_KEY, MASTER_KEY } from '../helpers/host';
 import {
   addRoom,
   connectWorkplaceWebhook,
@@ -37,6 +37,7 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
       'rooms',
       'sync-worker',
       'reconcile',
+      'replay-poison',
     ]);
     addRoom(service, ROOM, 'wp-alpha');
     service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
@@ -144,5 +145,25 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     );
     assert.deepEqual(await subjects(), ['After expiry', 'Renamed in Outlook']);
     assert.deepEqual(await roomSubjects(), ['After expiry', 'Renamed in Outlook']);
+  });
+
+  it('the admin endpoint puts poison messages back; bad parameters are refused', async () => {
+    const call = (query: string): Promise<Response> =>
+      fetch(`${service.host.url}/api/poison/replay${query}`, {
+        method: 'POST',
+        headers: { 'x-functions-key': FUNCTION_KEY },
+      });
+    assert.equal((await call('?queue=nowhere')).status, 400);
+    assert.equal((await call('?limit=0')).status, 400);
+    const res = await call('');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {
+      replayed: [
+        { queue: 'sync-changes', replayed: 0 },
+        { queue: 'subscription-events', replayed: 0 },
+      ],
+    });
+    const unauthorised = await fetch(`${service.host.url}/api/poison/replay`, { method: 'POST' });
+    assert.equal(unauthorised.status, 401);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * `npm run replay-poison [-- --queue sync-changes] [--limit N]`: puts the poison messages of the
+ * service's queues back on their queues, using the storage the app is configured with
+ * (AzureWebJobsStorage, or its identity-based settings), and prints progress.
+ */
+import { parseArgs } from 'node:util';
+import { loadStorageConfig } from '../shared/config';
+import { REPLAYABLE, replayPoison } from '../shared/queue/replay';
+import { createStorageClients } from '../shared/storage';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { queue: { type: 'string' }, limit: { type: 'string' } },
+    strict: true,
+  });
+  if (values.queue !== undefined && !REPLAYABLE.includes(values.queue as (typeof REPLAYABLE)[number])) {
+    console.error(`--queue must be one of ${REPLAYABLE.join(', ')}`);
+    return 2;
+  }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    console.error('--limit must be a positive integer');
+    return 2;
+  }
+  const storage = createStorageClients(loadStorageConfig(process.env));
+  const outcomes = await replayPoison((name) => storage.queue(name), {
+    ...(values.queue === undefined ? {} : { queues: [values.queue] }),
+    ...(limit === undefined ? {} : { limit }),
+    onProgress: (o) => console.log(`${o.queue}: ${String(o.replayed)} replayed so far`),
+  });
+  for (const o of outcomes) console.log(`${o.queue}: ${String(o.replayed)} replayed`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);
