@@ -5,6 +5,7 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+import { BODY_LIMITS, readBody } from '../shared/ingress/body';
 import { acceptGraphNotifications } from '../shared/ingress/graph-notifications';
 import { getServices } from '../shared/runtime';
 
@@ -17,9 +18,11 @@ export async function graphNotificationsHandler(
   // Subscription validation: Graph POSTs a token and wants it back, decoded, as text/plain within 10 s.
   const token = request.query.get('validationToken');
   if (token !== null) return { status: 200, headers: { 'content-type': 'text/plain' }, body: token };
+  const read = await readBody(request, BODY_LIMITS.graphNotifications);
+  if (!read.ok) return { status: read.status, jsonBody: { error: read.error } };
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(read.text);
   } catch {
     return { status: 400, jsonBody: { error: 'the body is not JSON' } };
   }

@@ -14,6 +14,7 @@ import {
   type AdminReply,
   type RoomAdminDeps,
 } from '../shared/rooms/admin';
+import { BODY_LIMITS, readBody } from '../shared/ingress/body';
 import { getServices } from '../shared/runtime';
 
 const services = getServices();
@@ -47,9 +48,12 @@ export async function roomsHandler(
           status: 405,
           jsonBody: { error: { code: 'methodNotAllowed', message: 'POST /api/rooms registers a room' } },
         };
+      const read = await readBody(request, BODY_LIMITS.admin);
+      if (!read.ok)
+        return { status: read.status, jsonBody: { error: { code: 'tooLarge', message: read.error } } };
       let body: unknown;
       try {
-        body = await request.json();
+        body = JSON.parse(read.text);
       } catch {
         return { status: 400, jsonBody: { error: { code: 'invalid', message: 'the body is not JSON' } } };
       }

@@ -5,6 +5,7 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
+import { BODY_LIMITS, readBody } from '../shared/ingress/body';
 import { acceptWorkplaceWebhook } from '../shared/ingress/workplace-webhook';
 import { getServices } from '../shared/runtime';
 
@@ -15,8 +16,9 @@ export async function workplaceWebhookHandler(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   // The signature covers the raw bytes: read them as they came, never a re-serialised body.
-  const rawBody = await request.text();
-  const outcome = await acceptWorkplaceWebhook((name) => request.headers.get(name), rawBody, {
+  const read = await readBody(request, BODY_LIMITS.workplaceWebhook);
+  if (!read.ok) return { status: read.status, jsonBody: { error: read.error } };
+  const outcome = await acceptWorkplaceWebhook((name) => request.headers.get(name), read.text, {
     secret: services.config.workplace.webhookSecret,
     enqueueSync: services.enqueueSync,
     logger: services.logger,

@@ -108,6 +108,28 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     assert.ok(!stdout.join('').includes('forged'), 'the forged secret is not logged');
   });
 
+  it('refuses an oversize body with 413 before reading it whole, and enqueues nothing', async () => {
+    const huge = JSON.stringify({ value: [{ filler: 'x'.repeat(1024 * 1024) }] });
+    const graph = await post('graph/notifications', huge);
+    assert.equal(graph.status, 413);
+    assert.match(((await graph.json()) as { error: string }).error, /larger than 1048576 bytes/);
+    assert.equal((await post('workplace/webhook', 'x'.repeat(65 * 1024))).status, 413);
+    // Without a Content-Length (chunked), the limit holds on the bytes read.
+    const chunked = await fetch(`${service.host.url}/api/workplace/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 80; i += 1) controller.enqueue(new TextEncoder().encode('x'.repeat(1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    });
+    assert.equal(chunked.status, 413);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
+  });
+
   it('refuses malformed JSON with 400 and enqueues nothing', async () => {
     assert.equal((await post('graph/notifications', '{"value": [')).status, 400);
     assert.equal((await post('graph/notifications', '{"items": []}')).status, 400);
