@@ -37,8 +37,9 @@ interface IndexRow {
   linkId: string;
   /** For a claim: when it was made, so a claim whose worker died can be taken over. */
   claimedAt?: string;
-  /** For event rows: the room whose calendar holds the event (to count a room's bookings). */
+  /** For an event's row: whose calendar holds it, and its id (so a room's copies can be listed). */
   room?: string;
+  eventId?: string;
 }
 
 const LINK = 'link';
@@ -89,8 +90,17 @@ export class LinkRepository {
 
   /** How many events of a room the links know (its booked items, occurrences of a series as one). */
   async countForRoom(room: string): Promise<number> {
+    return (await this.copiesInRoom(room)).length;
+  }
+
+  /** The events of a room the links know, with their links. */
+  async copiesInRoom(room: string): Promise<{ linkId: string; eventId: string }[]> {
     const rows = await this.index.list(indexPartition('event'));
-    return rows.filter((row) => row.value.room === room.toLowerCase()).length;
+    return rows.flatMap(({ value }) =>
+      value.room === room.toLowerCase() && value.eventId
+        ? [{ linkId: value.linkId, eventId: value.eventId }]
+        : [],
+    );
   }
 
   /**
@@ -174,7 +184,11 @@ export class LinkRepository {
   private async writeIndex(link: LinkRecord): Promise<void> {
     const row = { linkId: link.id };
     for (const copy of link.copies)
-      await this.index.put(indexPartition('event'), eventIndexKey(copy.room, copy.eventId), row);
+      await this.index.put(indexPartition('event'), eventIndexKey(copy.room, copy.eventId), {
+        ...row,
+        room: copy.room.toLowerCase(),
+        eventId: copy.eventId,
+      });
     if (link.reservationId) await this.index.put(indexPartition('reservation'), link.reservationId, row);
     if (link.iCalUId) await this.index.put(indexPartition('iCalUId'), link.iCalUId, row);
   }

@@ -104,6 +104,10 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     await sweep();
     assert.deepEqual(await subjects(), ['Made in Outlook', 'Made in Workplace']);
     assert.deepEqual(await roomSubjects(), ['Made in Outlook', 'Made in Workplace']);
+    const status = (await (
+      await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+    ).json()) as { bookings: number };
+    assert.equal(status.bookings, 2, 'the room’s status counts its linked bookings');
 
     // Changes on both sides, again unannounced.
     await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({ subject: 'Renamed in Outlook' });
