@@ -21,6 +21,8 @@ export interface LinkRecord {
   workplaceVersion: number | null;
   /** Rooms that left a multi-room booking in Exchange (copy deleted or declined); their lines are declined. */
   releasedRooms?: string[];
+  /** Whether the booking repeats: a sweep that sees occurrences vanish checks the room's series. */
+  isSeries?: boolean;
   /** Why the booking is not written to the other side (a pattern Exchange cannot express), while so. */
   notSynced?: { reason: 'unsupportedRecurrence'; detail: string } | null;
   updatedAt: string;

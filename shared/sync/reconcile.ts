@@ -71,6 +71,30 @@ export async function reconcileRoom(
     });
   }
 
+  // An occurrence's id is not its series': when occurrences vanish that no link knows (a whole series
+  // deleted, say), each series the room's links know is read again to see whether it is still there.
+  const removed = round.items.filter((item) => item['@removed']).map((item) => item.id);
+  if (removed.length > 0) {
+    const copies = await deps.store.links.copiesInRoom(room);
+    const linked = new Set(copies.map((c) => c.eventId));
+    if (removed.some((id) => !linked.has(id))) {
+      for (const copy of copies) {
+        if (seen.has(copy.eventId)) continue;
+        if (!(await deps.store.links.get(copy.linkId))?.value.isSeries) continue;
+        seen.add(copy.eventId);
+        await enqueue({
+          v: 1,
+          correlationId,
+          kind: 'graphChange',
+          room,
+          subscriptionId: 'reconcile',
+          eventId: copy.eventId,
+          changeType: 'updated',
+        });
+      }
+    }
+  }
+
   let workplaceChanges = 0;
   let since = firstRound ? undefined : state?.workplaceSince;
   const query = since

@@ -169,7 +169,12 @@ async function settle(
       workplaceFingerprint: fingerprintOf(sides.workplace.booking),
     };
   }
-  next = { ...next, updatedAt: deps.now().toISOString() };
+  const known = sides.workplace?.booking ?? sides.exchange?.booking;
+  next = {
+    ...next,
+    ...(known ? { isSeries: known.recurrence !== null } : {}),
+    updatedAt: deps.now().toISOString(),
+  };
   if (applied.forget) {
     if (link) await deps.store.links.delete(link.value);
   } else if (next.copies.length > 0 || next.workplaceFingerprint !== null) {

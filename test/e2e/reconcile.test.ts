@@ -151,6 +151,28 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     assert.deepEqual(await roomSubjects(), ['After expiry', 'Renamed in Outlook']);
   });
 
+  it('a whole Outlook series deleted unannounced is found by the sweep, and its reservation cancelled', async () => {
+    const series = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Weekly, then gone',
+      start: { dateTime: '2027-01-05T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2027-01-05T10:00:00', timeZone: 'UTC' },
+      attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+      recurrence: {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
+        range: { type: 'numbered', startDate: '2027-01-05', numberOfOccurrences: 4 },
+      },
+    })) as { id: string };
+    await quiescent(service);
+    await sweep();
+    assert.ok((await subjects()).includes('Weekly, then gone'));
+    // Once more, so the reservation roomsync made is no longer news on the Workplace side either.
+    await sweep();
+    await graph.api(`/users/${ADA}/events/${series.id}`).delete();
+    await quiescent(service);
+    await sweep();
+    assert.ok(!(await subjects()).includes('Weekly, then gone'), 'the reservation is cancelled');
+  });
+
   it('the admin endpoint puts poison messages back; bad parameters are refused', async () => {
     const call = (query: string): Promise<Response> =>
       fetch(`${service.host.url}/api/poison/replay${query}`, {
