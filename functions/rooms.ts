@@ -70,7 +70,17 @@ export async function roomResyncHandler(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  return reply(await resyncRoom(request.params.email ?? '', await deps(context)));
+  const confirm = request.query.get('confirmRemovals');
+  if (confirm !== null && confirm !== 'true' && confirm !== 'false')
+    return {
+      status: 400,
+      jsonBody: { error: { code: 'invalid', message: 'confirmRemovals must be true or false' } },
+    };
+  return reply(
+    await resyncRoom(request.params.email ?? '', await deps(context), {
+      confirmRemovals: confirm === 'true',
+    }),
+  );
 }
 
 // Admin operations: the function key is required (x-functions-key or ?code=).

@@ -44,7 +44,13 @@ async function runOnce(message: SyncMessage, deps: SyncDeps, log: Logger): Promi
     }
     case 'reconcile': {
       const outcome = await reconcileRoom(message.room, message.correlationId, deps, services.enqueueSync);
-      await deps.store.rooms.recordSync(message.room, new Date(), null);
+      await deps.store.rooms.recordSync(
+        message.room,
+        new Date(),
+        outcome.withheldRemovals
+          ? `The sweep found ${String(outcome.withheldRemovals)} bookings removed at once in Exchange and did not apply it (a revoked permission looks the same). If they are really gone: POST /api/rooms/${message.room}/resync?confirmRemovals=true`
+          : null,
+      );
       log.info('Reconciled a room', { room: message.room, ...outcome });
       return;
     }

@@ -209,9 +209,22 @@ export async function unregisterRoom(email: string, deps: RoomAdminDeps): Promis
   return { status: 204 };
 }
 
-export async function resyncRoom(email: string, deps: RoomAdminDeps): Promise<AdminReply> {
+export async function resyncRoom(
+  email: string,
+  deps: RoomAdminDeps,
+  options: { confirmRemovals?: boolean } = {},
+): Promise<AdminReply> {
   const room = await deps.store.rooms.get(email);
   if (!room) return problem(404, 'roomNotFound', `${email} is not registered`);
+  if (options.confirmRemovals) {
+    // An administrator says the removals a sweep withheld are real: the next sweep applies them.
+    const state = await deps.store.deltaState.get(room.email);
+    if (!state?.withheldRemovals)
+      return problem(409, 'nothingWithheld', `no removals are withheld for ${room.email}`);
+    await deps.store.deltaState.save({ ...state, confirmRemovals: true });
+    await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'reconcile', room: room.email });
+    return { status: 202, body: { room: room.email, queued: 'reconcile' } };
+  }
   await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room: room.email });
   return { status: 202, body: { room: room.email, queued: 'backfill' } };
 }

@@ -8,6 +8,12 @@ export interface DeltaStateRecord {
   windowEnd: string;
   /** The newest Workplace `updatedAt` the sweep has seen for the room: its next `changedSince`. */
   workplaceSince?: string;
+  /**
+   * Removals the sweep withheld as too many at once (design §5: never mass-delete on a guess), and
+   * whether an administrator confirmed that they are real (the next sweep then applies them).
+   */
+  withheldRemovals?: number;
+  confirmRemovals?: boolean;
   updatedAt: string;
 }
 

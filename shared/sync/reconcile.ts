@@ -11,12 +11,21 @@ import { roomDirectory, type SyncDeps } from './context';
  * message reads the item again, so an `@removed` item is confirmed before anything is cancelled.
  */
 
+/**
+ * Never mass-delete on a guess (design §5): a round that removes at least this many of the room's
+ * bookings, and more than half of them, is withheld until an administrator confirms it (a revoked
+ * permission or an emptied calendar looks exactly like everything cancelled).
+ */
+const MASS_REMOVAL_MIN = 5;
+
 /** The delta window is re-based (a new first round) once this much of the horizon has passed. */
 const REBASE_AFTER_MS = 7 * 86_400_000;
 
 export interface SweepOutcome {
   /** Whether Exchange was listed whole (no token yet, window re-based, or the token expired). */
   firstRound: boolean;
+  /** Removals not applied: too many at once, waiting for an administrator's confirmation. */
+  withheldRemovals?: number;
   exchangeChanges: number;
   workplaceChanges: number;
 }
@@ -54,8 +63,24 @@ export async function reconcileRoom(
     firstRound = true;
   }
 
+  const copies = await deps.store.links.copiesInRoom(room);
+  const linked = new Set(copies.map((c) => c.eventId));
+  const removed = round.items.filter((item) => item['@removed']).map((item) => item.id);
+  const removedLinked = removed.filter((id) => linked.has(id)).length;
+  const withhold =
+    state?.confirmRemovals !== true && removedLinked >= MASS_REMOVAL_MIN && removedLinked * 2 > copies.length;
+  if (withhold) {
+    deps.logger.warn('Too many removals at once; withheld until confirmed', {
+      room,
+      correlationId,
+      removed: removedLinked,
+      bookings: copies.length,
+    });
+  }
+
   const seen = new Set<string>();
   for (const item of round.items) {
+    if (withhold && item['@removed']) continue;
     // Occurrences of one series are decided together, through their master.
     const id = typeof item.seriesMasterId === 'string' ? item.seriesMasterId : item.id;
     if (seen.has(id)) continue;
@@ -73,14 +98,13 @@ export async function reconcileRoom(
 
   // An occurrence's id is not its series': when occurrences vanish that no link knows (a whole series
   // deleted, say), each series the room's links know is read again to see whether it is still there.
-  const removed = round.items.filter((item) => item['@removed']).map((item) => item.id);
-  if (removed.length > 0) {
-    const copies = await deps.store.links.copiesInRoom(room);
-    const linked = new Set(copies.map((c) => c.eventId));
-    if (removed.some((id) => !linked.has(id))) {
+  // After an administrator confirmed withheld removals, every booking the links know is read again.
+  const confirmed = state?.confirmRemovals === true;
+  if ((removed.length > 0 && !withhold) || confirmed) {
+    if (confirmed || removed.some((id) => !linked.has(id))) {
       for (const copy of copies) {
         if (seen.has(copy.eventId)) continue;
-        if (!(await deps.store.links.get(copy.linkId))?.value.isSeries) continue;
+        if (!confirmed && !(await deps.store.links.get(copy.linkId))?.value.isSeries) continue;
         seen.add(copy.eventId);
         await enqueue({
           v: 1,
@@ -112,14 +136,22 @@ export async function reconcileRoom(
     if (!since || reservation.updatedAt > since) since = reservation.updatedAt;
   }
 
+  // Withheld removals are remembered (the token moves on) until an administrator confirms them.
+  const withheld = confirmed ? 0 : (state?.withheldRemovals ?? 0) + (withhold ? removedLinked : 0);
   const next: DeltaStateRecord = {
     room,
     deltaLink: round.deltaLink,
     windowStart: window.start.toISOString(),
     windowEnd: window.end.toISOString(),
     ...(since ? { workplaceSince: since } : { workplaceSince: now.toISOString() }),
+    ...(withheld > 0 ? { withheldRemovals: withheld } : {}),
     updatedAt: now.toISOString(),
   };
   await deps.store.deltaState.save(next);
-  return { firstRound, exchangeChanges: seen.size, workplaceChanges };
+  return {
+    firstRound,
+    exchangeChanges: seen.size,
+    workplaceChanges,
+    ...(withheld > 0 ? { withheldRemovals: withheld } : {}),
+  };
 }

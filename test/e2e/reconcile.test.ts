@@ -173,6 +173,48 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     assert.ok(!(await subjects()).includes('Weekly, then gone'), 'the reservation is cancelled');
   });
 
+  it('never mass-deletes on a guess: most of a room vanishing is withheld until an administrator confirms', async () => {
+    const made: string[] = [];
+    for (let day = 10; day < 16; day += 1) {
+      const event = (await graph.api(`/users/${ADA}/events`).post({
+        subject: `Planning ${String(day)}`,
+        start: { dateTime: `2027-02-${String(day)}T09:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `2027-02-${String(day)}T10:00:00`, timeZone: 'UTC' },
+        attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
+      })) as { id: string };
+      made.push(event.id);
+    }
+    await quiescent(service);
+    await sweep();
+    await sweep();
+    const planning = async (): Promise<number> =>
+      (await subjects()).filter((s) => s.startsWith('Planning')).length;
+    assert.equal(await planning(), 6);
+    const status = async (): Promise<{ lastError: string | null }> =>
+      (await (
+        await fetch(`${service.host.url}/api/rooms/${ROOM}`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+      ).json()) as { lastError: string | null };
+    const confirm = (): Promise<Response> =>
+      fetch(`${service.host.url}/api/rooms/${ROOM}/resync?confirmRemovals=true`, {
+        method: 'POST',
+        headers: { 'x-functions-key': FUNCTION_KEY },
+      });
+    assert.equal((await confirm()).status, 409, 'nothing withheld yet');
+
+    for (const id of made) await graph.api(`/users/${ADA}/events/${id}`).delete();
+    await quiescent(service);
+    await sweep();
+    assert.equal(await planning(), 6, 'nothing cancelled on a guess');
+    assert.match((await status()).lastError ?? '', /6 bookings removed at once/);
+    await sweep();
+    assert.equal(await planning(), 6, 'still withheld on the next sweep');
+
+    assert.equal((await confirm()).status, 202);
+    await quiescent(service);
+    assert.equal(await planning(), 0, 'applied once confirmed');
+    assert.equal((await status()).lastError, null);
+  });
+
   it('the admin endpoint puts poison messages back; bad parameters are refused', async () => {
     const call = (query: string): Promise<Response> =>
       fetch(`${service.host.url}/api/poison/replay${query}`, {
