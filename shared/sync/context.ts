@@ -36,6 +36,17 @@ export interface SyncDeps {
   horizonDays: number;
 }
 
+/** The span bookings are kept in sync over: from yesterday to the horizon (design §5). */
+export function syncWindow(deps: Pick<SyncDeps, 'now' | 'horizonDays'>): { start: Date; end: Date } {
+  const now = deps.now().getTime();
+  return { start: new Date(now - 86_400_000), end: new Date(now + deps.horizonDays * 86_400_000) };
+}
+
+/** A room's copy that the room declined: it holds no booking, whatever is left in its calendar. */
+export function isDeclined(event: GraphEvent): boolean {
+  return (event.responseStatus as { response?: string } | undefined)?.response === 'declined';
+}
+
 /** The registered rooms as a Workplace room id ↔ mailbox directory (only those roomsync syncs). */
 export async function roomDirectory(store: Store): Promise<RoomDirectory & { emails: Set<string> }> {
   const rooms = await store.rooms.list();

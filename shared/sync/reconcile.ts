@@ -1,7 +1,8 @@
 import { GraphSyncStateNotFound, type GraphEvent } from '../graph';
 import type { SyncMessage } from '../queue/messages';
 import type { DeltaStateRecord } from '../store';
-import { roomDirectory, type SyncDeps } from './context';
+import { roomDirectory, syncWindow, type SyncDeps } from './context';
+import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './queue-items';
 
 /**
  * A room's reconcile sweep (design §5: missed notifications are expected): what changed on either side
@@ -41,10 +42,7 @@ export async function reconcileRoom(
   if (!roomId) return { firstRound: false, exchangeChanges: 0, workplaceChanges: 0 };
   const now = deps.now();
   const state = await deps.store.deltaState.get(room);
-  const wanted = {
-    start: new Date(now.getTime() - 86_400_000),
-    end: new Date(now.getTime() + deps.horizonDays * 86_400_000),
-  };
+  const wanted = syncWindow(deps);
   // No token yet, or most of the window's horizon used up: a new first round over today's window.
   const current =
     state && Date.parse(state.windowEnd) >= wanted.end.getTime() - REBASE_AFTER_MS ? state : undefined;
@@ -63,12 +61,14 @@ export async function reconcileRoom(
     firstRound = true;
   }
 
-  const copies = await deps.store.links.copiesInRoom(room);
-  const linked = new Set(copies.map((c) => c.eventId));
   const removed = round.items.filter((item) => item['@removed']).map((item) => item.id);
+  const confirmed = state?.confirmRemovals === true;
+  // The room's linked events matter only when something was removed (or removals were confirmed):
+  // a quiet sweep does not list the links.
+  const copies = removed.length > 0 || confirmed ? await deps.store.links.copiesInRoom(room) : [];
+  const linked = new Set(copies.map((c) => c.eventId));
   const removedLinked = removed.filter((id) => linked.has(id)).length;
-  const withhold =
-    state?.confirmRemovals !== true && removedLinked >= MASS_REMOVAL_MIN && removedLinked * 2 > copies.length;
+  const withhold = !confirmed && removedLinked >= MASS_REMOVAL_MIN && removedLinked * 2 > copies.length;
   if (withhold) {
     deps.logger.warn('Too many removals at once; withheld until confirmed', {
       room,
@@ -79,43 +79,24 @@ export async function reconcileRoom(
   }
 
   const seen = new Set<string>();
-  for (const item of round.items) {
-    if (withhold && item['@removed']) continue;
-    // Occurrences of one series are decided together, through their master.
-    const id = typeof item.seriesMasterId === 'string' ? item.seriesMasterId : item.id;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    await enqueue({
-      v: 1,
-      correlationId,
-      kind: 'graphChange',
-      room,
-      subscriptionId: 'reconcile',
-      eventId: id,
-      changeType: item['@removed'] ? 'deleted' : 'updated',
-    });
-  }
+  await queueExchangeItems(
+    withhold ? round.items.filter((item) => !item['@removed']) : round.items,
+    room,
+    correlationId,
+    'reconcile',
+    enqueue,
+    seen,
+  );
 
   // An occurrence's id is not its series': when occurrences vanish that no link knows (a whole series
   // deleted, say), each series the room's links know is read again to see whether it is still there.
   // After an administrator confirmed withheld removals, every booking the links know is read again.
-  const confirmed = state?.confirmRemovals === true;
-  if ((removed.length > 0 && !withhold) || confirmed) {
-    if (confirmed || removed.some((id) => !linked.has(id))) {
-      for (const copy of copies) {
-        if (seen.has(copy.eventId)) continue;
-        if (!confirmed && !(await deps.store.links.get(copy.linkId))?.value.isSeries) continue;
-        seen.add(copy.eventId);
-        await enqueue({
-          v: 1,
-          correlationId,
-          kind: 'graphChange',
-          room,
-          subscriptionId: 'reconcile',
-          eventId: copy.eventId,
-          changeType: 'updated',
-        });
-      }
+  if (confirmed || (!withhold && removed.some((id) => !linked.has(id)))) {
+    for (const copy of copies) {
+      if (seen.has(copy.eventId)) continue;
+      if (!confirmed && !(await deps.store.links.get(copy.linkId))?.value.isSeries) continue;
+      seen.add(copy.eventId);
+      await enqueue(exchangeItemMessage(room, copy.eventId, correlationId, 'reconcile'));
     }
   }
 
@@ -125,13 +106,7 @@ export async function reconcileRoom(
     ? { roomId, changedSince: new Date(since) }
     : { roomId, from: window.start, to: window.end };
   for await (const reservation of deps.workplace.listReservations(query)) {
-    await enqueue({
-      v: 1,
-      correlationId,
-      kind: 'workplaceChange',
-      reservationId: reservation.id,
-      type: reservation.cancelled ? 'reservation.cancelled' : 'reservation.updated',
-    });
+    await enqueue(reservationMessage(reservation, correlationId));
     workplaceChanges += 1;
     if (!since || reservation.updatedAt > since) since = reservation.updatedAt;
   }

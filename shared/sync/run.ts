@@ -13,11 +13,13 @@ import { apply, liveLines, type Sides } from './apply';
 import {
   alreadyRead,
   exchangeBooking,
+  isDeclined,
   propertiesOf,
   recordCopy,
   roomDirectory,
   type SyncDeps,
 } from './context';
+import { exchangeItemMessage } from './queue-items';
 import { decide, type ExchangeState, type Side, type WorkplaceState } from './decide';
 
 /**
@@ -89,9 +91,7 @@ async function readEvent(
 ): Promise<Sides['exchange']> {
   const event = await deps.graph.getEvent(room, eventId);
   if (!event || event.isCancelled === true) return undefined;
-  const response = (event.responseStatus as { response?: string } | undefined)?.response;
-  // A room that declined holds no booking, whatever is left in its calendar.
-  if (response === 'declined') return undefined;
+  if (isDeclined(event)) return undefined;
   return { room, event, booking: exchangeBooking(event, room, rooms) };
 }
 
@@ -384,18 +384,9 @@ export async function checkRooms(
   let writes = 0;
   for (const room of invited) {
     const found = await deps.graph.findByICalUId(room, iCalUId);
-    const response = (found?.responseStatus as { response?: string } | undefined)?.response;
-    if (found && found.isCancelled !== true && response !== 'declined') {
+    if (found && found.isCancelled !== true && !isDeclined(found)) {
       const outcome = await syncGraphChange(
-        {
-          v: 1,
-          correlationId: message.correlationId,
-          kind: 'graphChange',
-          room,
-          subscriptionId: 'roomCheck',
-          eventId: found.id,
-          changeType: 'updated',
-        },
+        exchangeItemMessage(room, found.id, message.correlationId, 'roomCheck'),
         deps,
       );
       writes += outcome.writes;

@@ -1,0 +1,56 @@
+import type { GraphEvent } from '../graph';
+import type { SyncMessage } from '../queue/messages';
+import type { Reservation } from '../workplace';
+
+/**
+ * The ordinary sync messages a full or partial comparison of a room (backfill, reconcile sweep) turns
+ * what it listed into, so each item is then decided on its own like any notification or webhook.
+ */
+
+type Enqueue = (message: SyncMessage) => Promise<void>;
+
+/** A room's Exchange item to decide again: `source` names what found it (backfill, reconcile). */
+export function exchangeItemMessage(
+  room: string,
+  eventId: string,
+  correlationId: string,
+  source: string,
+  changeType: 'updated' | 'deleted' = 'updated',
+): Extract<SyncMessage, { kind: 'graphChange' }> {
+  return { v: 1, correlationId, kind: 'graphChange', room, subscriptionId: source, eventId, changeType };
+}
+
+/**
+ * Queues each listed Exchange item once: occurrences of one series are decided together, through their
+ * master. `seen` collects the ids queued (and may hold ids already queued); returns how many were added.
+ */
+export async function queueExchangeItems(
+  items: GraphEvent[],
+  room: string,
+  correlationId: string,
+  source: string,
+  enqueue: Enqueue,
+  seen: Set<string> = new Set(),
+): Promise<number> {
+  const before = seen.size;
+  for (const item of items) {
+    const id = typeof item.seriesMasterId === 'string' ? item.seriesMasterId : item.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    await enqueue(
+      exchangeItemMessage(room, id, correlationId, source, item['@removed'] ? 'deleted' : 'updated'),
+    );
+  }
+  return seen.size - before;
+}
+
+/** A reservation to decide again. */
+export function reservationMessage(reservation: Reservation, correlationId: string): SyncMessage {
+  return {
+    v: 1,
+    correlationId,
+    kind: 'workplaceChange',
+    reservationId: reservation.id,
+    type: reservation.cancelled ? 'reservation.cancelled' : 'reservation.updated',
+  };
+}
