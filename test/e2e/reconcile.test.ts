@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { WorkplaceClient, type Reservation } from '../../shared/workplace';
+import type { WorkplaceClient } from '../../shared/workplace';
 import { FUNCTION_KEY, MASTER_KEY } from '../helpers/host';
 import {
   addRoom,
@@ -13,6 +13,7 @@ import {
   type ServiceHost,
 } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
+import { reservationsNamed } from '../helpers/workplace';
 
 const ROOM = 'room.alpha@contoso.com';
 const ADA = 'ada@contoso.com';
@@ -70,12 +71,8 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     ((await graph.api(`/users/${ROOM}/events`).top(100).get()) as { value: Item[] }).value
       .map((e) => e.subject)
       .sort();
-  const reservations = async (): Promise<Reservation[]> => {
-    const found: Reservation[] = [];
-    for await (const r of workplace.listReservations({ roomId: 'wp-alpha' })) found.push(r);
-    return found;
-  };
-  const subjects = async (): Promise<string[]> => (await reservations()).map((r) => r.subject).sort();
+  const subjects = async (): Promise<string[]> =>
+    (await reservationsNamed(workplace, () => true, { roomId: 'wp-alpha' })).map((r) => r.subject).sort();
 
   it('carries new bookings, changes and cancellations both ways', async () => {
     const meeting = (await graph.api(`/users/${ADA}/events`).post({

@@ -12,6 +12,7 @@ import {
   type ServiceHost,
 } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
+import { reservationNamed, reservationsNamed, writableOf } from '../helpers/workplace';
 
 const ADA = 'ada@contoso.com';
 const ROOMS = ['room.alpha@contoso.com', 'room.beta@contoso.com', 'room.gamma@contoso.com'];
@@ -40,11 +41,7 @@ describe('sync, multi-room meetings, end to end', () => {
       end: { dateTime: '2026-12-09T15:00:00', timeZone: 'UTC' },
       attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
     });
-    const all = async (): Promise<Reservation[]> => {
-      const found: Reservation[] = [];
-      for await (const r of workplace.listReservations()) if (r.subject === 'All hands') found.push(r);
-      return found;
-    };
+    const all = (): Promise<Reservation[]> => reservationsNamed(workplace, 'All hands');
     const [reservation] = await waitFor(
       'the reservation',
       async () => ((await all()).length > 0 ? all() : undefined),
@@ -72,10 +69,7 @@ describe('sync, multi-room meetings, end to end', () => {
       end: { dateTime: '2026-12-10T10:00:00', timeZone: 'UTC' },
       attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
     })) as { id: string };
-    const find = async (subject: string): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations()) if (r.subject === subject) return r;
-      return undefined;
-    };
+    const find = (subject: string): Promise<Reservation | undefined> => reservationNamed(workplace, subject);
     const made = await waitFor('the reservation', () => find('Offsite prep'), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     // Someone deletes the meeting from Room Beta's calendar.
@@ -168,9 +162,7 @@ describe('sync, multi-room meetings, end to end', () => {
     assert.equal(copy.iCalUId, host.iCalUId);
     await quiescent(service);
     assert.equal((await calendar(BETA, 'Board meeting')).length, 1);
-    const reservations: Reservation[] = [];
-    for await (const r of workplace.listReservations())
-      if (r.subject === 'Board meeting') reservations.push(r);
+    const reservations = await reservationsNamed(workplace, 'Board meeting');
     assert.equal(reservations.length, 1, 'Beta’s copy is recognised: no second reservation');
     assert.deepEqual(await linesOf(made.id), { [idOf(ALPHA)]: 'confirmed', [idOf(BETA)]: 'confirmed' });
     assert.equal((await workplace.getReservation(made.id)).version, made.version, 'nothing written back');
@@ -190,17 +182,7 @@ describe('sync, multi-room meetings, end to end', () => {
     const current = await workplace.getReservation(made.id);
     await workplace.replaceReservation(
       made.id,
-      {
-        subject: current.subject,
-        start: current.start,
-        end: current.end,
-        timeZone: current.timeZone,
-        responsible: { email: ADA, name: 'Ada Lovelace' },
-        participants: [],
-        lines: [{ roomId: idOf(ALPHA), status: 'confirmed' }],
-        recurrence: null,
-        exceptions: [],
-      },
+      { ...writableOf(current), lines: [{ roomId: idOf(ALPHA), status: 'confirmed' }] },
       current.version,
     );
     await waitFor(
@@ -230,18 +212,11 @@ describe('sync, multi-room meetings, end to end', () => {
     await workplace.replaceReservation(
       made.id,
       {
-        subject: current.subject,
-        start: current.start,
-        end: current.end,
-        timeZone: current.timeZone,
-        responsible: { email: ADA, name: 'Ada Lovelace' },
-        participants: [],
+        ...writableOf(current),
         lines: [
           { roomId: idOf(ALPHA), status: 'confirmed' },
           { roomId: idOf(BETA), status: 'confirmed' },
         ],
-        recurrence: null,
-        exceptions: [],
       },
       current.version,
     );
@@ -257,10 +232,7 @@ describe('sync, multi-room meetings, end to end', () => {
       end: { dateTime: '2026-12-17T10:00:00', timeZone: 'UTC' },
       attendees: [{ type: 'resource', emailAddress: { address: ALPHA } }],
     })) as { id: string };
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations()) if (r.subject === 'Quarterly plan') return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> => reservationNamed(workplace, 'Quarterly plan');
     const planned = await waitFor('the reservation', find, 20_000);
     await quiescent(service);
     await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({
@@ -299,10 +271,7 @@ describe('sync, multi-room meetings, end to end', () => {
         { type: 'resource', emailAddress: { address: BETA } },
       ],
     });
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations()) if (r.subject === 'Town hall') return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> => reservationNamed(workplace, 'Town hall');
     const made = await waitFor(
       'the reservation with both rooms',
       async () => {
@@ -350,10 +319,7 @@ describe('sync, multi-room meetings, end to end', () => {
       end: { dateTime: '2027-01-20T17:00:00', timeZone: 'UTC' },
       attendees: [ALPHA, DELTA].map((address) => ({ type: 'resource', emailAddress: { address } })),
     });
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations()) if (r.subject === 'Strategy day') return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> => reservationNamed(workplace, 'Strategy day');
     const made = await waitFor('the reservation', find, 20_000);
     assert.deepEqual(await calendar(DELTA, 'Strategy day'), [], 'Delta declined: no copy');
     await waitFor(
@@ -384,14 +350,7 @@ describe('sync, multi-room meetings, end to end', () => {
         emailAddress: { address },
       })),
     });
-    const made = await waitFor(
-      'the reservation',
-      async () => {
-        for await (const r of workplace.listReservations()) if (r.subject === 'Annex tour') return r;
-        return undefined;
-      },
-      20_000,
-    );
+    const made = await waitFor('the reservation', () => reservationNamed(workplace, 'Annex tour'), 20_000);
     assert.deepEqual(
       made.lines.map((l) => l.roomId),
       [idOf(ALPHA)],

@@ -12,6 +12,7 @@ import {
   type ServiceHost,
 } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
+import { reservationsNamed } from '../helpers/workplace';
 
 /**
  * Every recurrence pattern and range type, made on each side, compared with what the other side holds:
@@ -244,9 +245,8 @@ describe('sync, every recurrence pattern and range, end to end', () => {
       .map((o) => o.start.toISOString())
       .sort();
   const reservationsBySubject = async (): Promise<Map<string, Reservation>> => {
-    const found = new Map<string, Reservation>();
-    for await (const r of workplace.listReservations({ roomId: ROOM_ID })) found.set(r.subject, r);
-    return found;
+    const found = await reservationsNamed(workplace, () => true, { roomId: ROOM_ID });
+    return new Map(found.map((r) => [r.subject, r]));
   };
 
   it('a series of each kind made in Workplace has the same occurrences in the room’s calendar', async () => {

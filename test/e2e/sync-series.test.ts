@@ -6,7 +6,7 @@ import { bookingFromReservation } from '../../shared/mapping';
 import { expand } from '../../shared/recurrence';
 import { createStorageClients } from '../../shared/storage';
 import { createStore } from '../../shared/store';
-import { WorkplaceClient, type Reservation, type ReservationWrite } from '../../shared/workplace';
+import { WorkplaceClient, type Reservation } from '../../shared/workplace';
 import {
   addRoom,
   connectWorkplaceWebhook,
@@ -18,6 +18,7 @@ import {
 } from '../helpers/service-host';
 import { FUNCTION_KEY } from '../helpers/host';
 import { waitFor } from '../helpers/wait';
+import { reservationNamed, writableOf } from '../helpers/workplace';
 
 const ROOM = 'room.alpha@contoso.com';
 const ADA = 'ada@contoso.com';
@@ -31,23 +32,6 @@ interface Instance {
   subject: string;
   start: { dateTime: string };
 }
-
-/** The writable part of a reservation, to replace it with a change. */
-const reservationOf = (r: Reservation): ReservationWrite => ({
-  subject: r.subject,
-  start: r.start,
-  end: r.end,
-  timeZone: r.timeZone,
-  responsible: r.responsible && { email: r.responsible.email, name: r.responsible.name ?? '' },
-  participants: r.participants.map((p) => ({
-    email: p.email,
-    name: p.name ?? '',
-    required: p.required ?? true,
-  })),
-  lines: r.lines,
-  recurrence: r.recurrence,
-  exceptions: r.exceptions,
-});
 
 describe('sync, recurring series with exceptions, end to end', () => {
   let service: ServiceHost;
@@ -127,11 +111,8 @@ describe('sync, recurring series with exceptions, end to end', () => {
         range: { type: 'numbered', startDate: '2026-12-03', numberOfOccurrences: 5 },
       },
     })) as { id: string };
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
-        if (r.subject === 'Thursday review') return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> =>
+      reservationNamed(workplace, 'Thursday review', { roomId: 'wp-alpha' });
     await waitFor('the reservation', find, 20_000);
     const { value: occurrences } = (await graph
       .api(`/users/${ADA}/events/${master.id}/instances`)
@@ -203,7 +184,7 @@ describe('sync, recurring series with exceptions, end to end', () => {
     const moved = await workplace.replaceReservation(
       made.id,
       {
-        ...reservationOf(current),
+        ...writableOf(current),
         exceptions: [
           { originalStart: '2027-01-15T09:00:00', start: '2027-01-15T14:00:00', end: '2027-01-15T14:15:00' },
         ],
@@ -229,11 +210,8 @@ describe('sync, recurring series with exceptions, end to end', () => {
         range: { type: 'endDate', startDate: '2027-02-01', endDate: '2027-03-29' },
       },
     })) as { id: string };
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
-        if (r.subject.startsWith('Planning')) return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> =>
+      reservationNamed(workplace, (s) => s.startsWith('Planning'), { roomId: 'wp-alpha' });
     const made = await waitFor('the reservation', find, 20_000);
     const { value: occurrences } = (await graph
       .api(`/users/${ADA}/events/${master.id}/instances`)
@@ -323,7 +301,7 @@ describe('sync, recurring series with exceptions, end to end', () => {
     const current = await workplace.getReservation(made.id);
     await workplace.replaceReservation(
       made.id,
-      { ...reservationOf(current), recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=9' } },
+      { ...writableOf(current), recurrence: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=9' } },
       current.version,
     );
     const got = await sameOccurrences(made.id, 'Retro', 'the longer series in Exchange');
@@ -356,7 +334,7 @@ describe('sync, recurring series with exceptions, end to end', () => {
     await workplace.replaceReservation(
       made.id,
       {
-        ...reservationOf(current),
+        ...writableOf(current),
         start: '2027-05-03T11:00:00',
         end: '2027-05-03T12:00:00',
         exceptions: [{ originalStart: '2027-05-10T11:00:00', cancelled: true }],
@@ -382,11 +360,8 @@ describe('sync, recurring series with exceptions, end to end', () => {
         range: { type: 'numbered', startDate: '2027-05-04', numberOfOccurrences: 3 },
       },
     })) as { id: string };
-    const find = async (): Promise<Reservation | undefined> => {
-      for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
-        if (r.subject === 'Budget') return r;
-      return undefined;
-    };
+    const find = (): Promise<Reservation | undefined> =>
+      reservationNamed(workplace, 'Budget', { roomId: 'wp-alpha' });
     const made = await waitFor('the reservation', find, 20_000);
     const { value: occurrences } = (await graph
       .api(`/users/${ADA}/events/${master.id}/instances`)
@@ -499,7 +474,7 @@ describe('sync, recurring series with exceptions, end to end', () => {
     const current = await workplace.getReservation(made.id);
     await workplace.replaceReservation(
       made.id,
-      { ...reservationOf(current), recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6' } },
+      { ...writableOf(current), recurrence: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6' } },
       current.version,
     );
     await sameOccurrences(made.id, 'Payday drinks', 'the series in Exchange');
@@ -577,11 +552,8 @@ describe('sync, recurring series with exceptions, end to end', () => {
       });
       await waitFor(
         'the reservation',
-        async () => {
-          for await (const r of workplace.listReservations({ roomId: 'wp-alpha' }))
-            if (r.subject === 'Year of Mondays') return true;
-          return undefined;
-        },
+        async () =>
+          (await reservationNamed(workplace, 'Year of Mondays', { roomId: 'wp-alpha' })) ? true : undefined,
         20_000,
       );
     });
