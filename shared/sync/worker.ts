@@ -1,0 +1,141 @@
+import { GraphStale, GraphThrottled } from '../graph';
+import type { EnqueueOptions } from '../queue/encoding';
+import type { SyncMessage } from '../queue/messages';
+import { ConcurrentUpdate } from '../store';
+import { Stale, Throttled } from '../workplace';
+import { backfillRoom } from './backfill';
+import type { SyncDeps } from './context';
+import { reconcileRoom } from './reconcile';
+import { LinkInProgress, checkRooms, syncGraphChange, syncWorkplaceChange, type SyncOutcome } from './run';
+
+/**
+ * What the sync queue's worker does with one message, whatever hosts it: the queue-triggered function in
+ * Azure and on the local host, and the reliability fuzzer's own scheduler (test/reliability), so the
+ * fuzzer exercises exactly the code that runs in production.
+ */
+
+export interface WorkerEnv {
+  deps: SyncDeps;
+  /** Puts a message (back) on the sync queue, visible after the delay. */
+  enqueue(message: SyncMessage, options?: EnqueueOptions): Promise<void>;
+  roomCheckDelaySeconds: number;
+  /** Waits before a re-read; the fuzzer's clock does not wait for real. */
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+/** How often a change waits for another worker's link before it fails like any other error. */
+export const MAX_WAITS = 8;
+/** How often a change is read and applied again at once after losing a race (design §4: re-read). */
+export const MAX_RERUNS = 3;
+
+/** Another writer got there between this worker's read and its write: reading again settles it. */
+function lostRace(err: unknown): boolean {
+  return err instanceof ConcurrentUpdate || err instanceof Stale || err instanceof GraphStale;
+}
+
+async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
+  const { deps } = env;
+  const log = deps.logger;
+  const enqueue = (m: SyncMessage): Promise<void> => env.enqueue(m);
+  switch (message.kind) {
+    case 'graphChange': {
+      const outcome = await syncGraphChange(message, deps);
+      log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
+      await scheduleRoomCheck(message, outcome, env);
+      return;
+    }
+    case 'workplaceChange': {
+      const outcome = await syncWorkplaceChange(message, deps);
+      log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
+      await scheduleRoomCheck(message, outcome, env);
+      return;
+    }
+    case 'reconcile': {
+      const outcome = await reconcileRoom(message.room, message.correlationId, deps, enqueue);
+      await deps.store.rooms.recordSync(
+        message.room,
+        deps.now(),
+        outcome.withheldRemovals
+          ? `The sweep found ${String(outcome.withheldRemovals)} bookings removed at once in Exchange and did not apply it (a revoked permission looks the same). If they are really gone: POST /api/rooms/${message.room}/resync?confirmRemovals=true`
+          : null,
+      );
+      log.info('Reconciled a room', { room: message.room, ...outcome });
+      return;
+    }
+    case 'roomCheck': {
+      const outcome = await checkRooms(message, deps);
+      log.info('Checked the rooms of a booking', { linkId: message.linkId, ...outcome });
+      return;
+    }
+    case 'backfill': {
+      const count = await backfillRoom(message.room, message.correlationId, deps, enqueue);
+      await deps.store.rooms.recordSync(message.room, deps.now(), null);
+      log.info('Backfill queued', { room: message.room, items: count });
+      return;
+    }
+  }
+}
+
+/** After a write naming rooms whose copies were not seen yet: look at those rooms again in a while. */
+async function scheduleRoomCheck(message: SyncMessage, outcome: SyncOutcome, env: WorkerEnv): Promise<void> {
+  if (!outcome.checkRoomsOf) return;
+  await env.enqueue(
+    { v: 1, correlationId: message.correlationId, kind: 'roomCheck', linkId: outcome.checkRoomsOf },
+    { visibilityTimeoutSeconds: env.roomCheckDelaySeconds },
+  );
+}
+
+/** Runs the change, and again from a fresh read each time it loses a race, a few times. */
+async function runWithRereads(message: SyncMessage, env: WorkerEnv): Promise<void> {
+  for (let rerun = 0; ; rerun += 1) {
+    try {
+      await runOnce(message, env);
+      return;
+    } catch (err) {
+      if (!lostRace(err) || rerun >= MAX_RERUNS) throw err;
+      env.deps.logger.info('Lost a race with another writer; reading again', {
+        rerun: rerun + 1,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      await env.sleep(20 + env.random() * 80 * (rerun + 1));
+    }
+  }
+}
+
+/**
+ * Handles one sync message. Returns normally when the message is done (or was put back to wait); throws
+ * when it failed, so the queue delivers it again and, after the last try, moves it to the poison queue.
+ */
+export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): Promise<void> {
+  const { deps } = env;
+  const log = deps.logger;
+  const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
+    env.enqueue(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
+  try {
+    await runWithRereads(message, env);
+  } catch (err) {
+    const waits = message.waits ?? 0;
+    if (err instanceof LinkInProgress && waits < MAX_WAITS) {
+      log.info('Another worker is linking this meeting; trying again shortly', { waits: waits + 1 });
+      await requeue({ ...message, waits: waits + 1 }, Math.min(1000 * 2 ** waits, 30_000));
+      return;
+    }
+    // Long throttling: come back after it rather than hold this worker (design §5).
+    if (err instanceof GraphThrottled || (err instanceof Throttled && err.retryAfterMs !== undefined)) {
+      const delay = err instanceof GraphThrottled ? err.retryAfterMs : (err.retryAfterMs ?? 60_000);
+      log.warn('Throttled; the change comes back later', { delayMs: delay });
+      await requeue(message, delay);
+      return;
+    }
+    // The room's status shows the last failure; the message is retried, then poisoned.
+    if (message.kind === 'graphChange' || message.kind === 'backfill' || message.kind === 'reconcile') {
+      await deps.store.rooms.recordSync(
+        message.room,
+        deps.now(),
+        err instanceof Error ? err.message : String(err),
+      );
+    }
+    throw err;
+  }
+}
