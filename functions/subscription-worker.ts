@@ -1,20 +1,31 @@
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
-import { QUEUES, parseSubscriptionMessage } from '../shared/queue/messages';
+import { QUEUES, subscriptionMessageSchema } from '../shared/queue/messages';
+import { consumeQueueMessage } from '../shared/queue/poison';
 import { getServices } from '../shared/runtime';
 import { handleSubscriptionMessage } from '../shared/subscriptions/upkeep';
 
 const services = getServices();
 
 export async function subscriptionWorkerHandler(input: unknown, context: InvocationContext): Promise<void> {
-  const message = parseSubscriptionMessage(input);
-  await handleSubscriptionMessage(message, {
-    store: await services.ready(),
-    graph: services.graph,
-    enqueueSync: services.enqueueSync,
-    publicUrl: services.config.publicUrl,
+  const logger = services.logger.child({ invocationId: context.invocationId });
+  await consumeQueueMessage({
+    queue: QUEUES.subscriptions,
+    input,
+    dequeueCount: context.triggerMetadata?.dequeueCount,
+    schema: subscriptionMessageSchema,
+    handle: async (message) =>
+      handleSubscriptionMessage(message, {
+        store: await services.ready(),
+        graph: services.graph,
+        enqueueSync: services.enqueueSync,
+        publicUrl: services.config.publicUrl,
+        now: () => new Date(),
+        logger,
+        correlationId: message.correlationId,
+      }),
+    sendToPoison: (payload) => services.enqueuePoison(QUEUES.subscriptions, payload),
+    logger,
     now: () => new Date(),
-    logger: services.logger.child({ invocationId: context.invocationId }),
-    correlationId: message.correlationId,
   });
 }
 

@@ -1,30 +1,42 @@
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
-import { QUEUES, parseSyncMessage } from '../shared/queue/messages';
+import { QUEUES, syncMessageSchema } from '../shared/queue/messages';
+import { consumeQueueMessage } from '../shared/queue/poison';
 import { getServices } from '../shared/runtime';
 import { processSyncMessage } from '../shared/sync/worker';
 
 const services = getServices();
 
 export async function syncWorkerHandler(input: unknown, context: InvocationContext): Promise<void> {
-  const message = parseSyncMessage(input);
-  const logger = services.logger.child({
-    correlationId: message.correlationId,
-    kind: message.kind,
-    dequeueCount: context.triggerMetadata?.dequeueCount,
-  });
-  await processSyncMessage(message, {
-    deps: {
-      store: await services.ready(),
-      graph: services.graph,
-      workplace: services.workplace,
-      logger,
-      now: () => new Date(),
-      horizonDays: services.config.syncHorizonDays,
+  const dequeueCount = context.triggerMetadata?.dequeueCount;
+  await consumeQueueMessage({
+    queue: QUEUES.sync,
+    input,
+    dequeueCount,
+    schema: syncMessageSchema,
+    handle: async (message) => {
+      const logger = services.logger.child({
+        correlationId: message.correlationId,
+        kind: message.kind,
+        dequeueCount,
+      });
+      await processSyncMessage(message, {
+        deps: {
+          store: await services.ready(),
+          graph: services.graph,
+          workplace: services.workplace,
+          logger,
+          now: () => new Date(),
+          horizonDays: services.config.syncHorizonDays,
+        },
+        enqueue: services.enqueueSync,
+        roomCheckDelaySeconds: services.config.roomCheckDelaySeconds,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        random: Math.random,
+      });
     },
-    enqueue: services.enqueueSync,
-    roomCheckDelaySeconds: services.config.roomCheckDelaySeconds,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
+    sendToPoison: (payload) => services.enqueuePoison(QUEUES.sync, payload),
+    logger: services.logger.child({ invocationId: context.invocationId }),
+    now: () => new Date(),
   });
 }
 

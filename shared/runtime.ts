@@ -20,6 +20,8 @@ export interface Services {
   enqueueSync: (message: SyncMessage, options?: EnqueueOptions) => Promise<void>;
   /** Puts subscription work on its queue. */
   enqueueSubscription: (message: SubscriptionMessage) => Promise<void>;
+  /** Puts a message on `<queue>-poison` (a worker poisoning a message itself, with its reason). */
+  enqueuePoison: (queue: string, payload: unknown) => Promise<void>;
   /** The store's tables exist (created on first use in this process). */
   ready(): Promise<Store>;
 }
@@ -77,6 +79,7 @@ export function getServices(): Services {
       workplace: new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth }),
       enqueueSync: async (message, options) => enqueue(await queue(QUEUES.sync), message, options),
       enqueueSubscription: async (message) => enqueue(await queue(QUEUES.subscriptions), message),
+      enqueuePoison: async (name, payload) => enqueue(await queue(`${name}-poison`), payload),
       ready: ensureStore,
     };
   }

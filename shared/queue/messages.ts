@@ -12,11 +12,29 @@ export const QUEUES = {
   subscriptions: 'subscription-events',
 } as const;
 
+/**
+ * Why a message is in a poison queue: set by the worker that gave up on it (shared/queue/poison.ts) and
+ * taken off again by replay, so the reason travels with the message rather than only in a log line.
+ */
+export const failureSchema = z.object({
+  /** The error's name and message, secrets masked. */
+  reason: z.string().min(1),
+  at: z.iso.datetime(),
+  /** Deliveries made, the last one included. */
+  attempts: z.number().int().positive(),
+  /** A payload that was not a JSON object (so could not carry this field) is kept here as received. */
+  original: z.unknown().optional(),
+});
+
+export type Failure = z.infer<typeof failureSchema>;
+
 const envelope = {
   v: z.literal(1),
   correlationId: z.string().min(1),
   /** How many times the worker put this change back to wait (for another worker's link, say). */
   waits: z.number().int().nonnegative().optional(),
+  /** Only ever on a message in a poison queue; a worker never acts on it. */
+  failure: failureSchema.optional(),
 };
 
 export const syncMessageSchema = z.discriminatedUnion('kind', [

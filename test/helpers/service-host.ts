@@ -6,7 +6,7 @@ import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { freePort } from '../../local/free-port';
 import { startLocalHost, type RunningHost } from '../../local/host';
-import { readHostJson } from '../../local/host-json';
+import { readHostJson, type QueueSettings } from '../../local/host-json';
 import { decodeMessageText } from '../../local/queue-trigger';
 import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
@@ -36,7 +36,13 @@ export interface ServiceHost {
  * sandbox configures them. The functions read settings from process.env when they load, as in Azure,
  * so this sets them in the test's process (each test file runs in a process of its own).
  */
-export async function startServiceHost(functions: string[]): Promise<ServiceHost> {
+export async function startServiceHost(
+  functions: string[],
+  options: {
+    /** Overrides of host.json's queue settings (a short visibilityTimeout to reach the last retry fast). */
+    queues?: Partial<QueueSettings>;
+  } = {},
+): Promise<ServiceHost> {
   const port = await freePort();
   const [azurite, graph, workplace] = await Promise.all([
     startAzurite(),
@@ -59,6 +65,7 @@ export async function startServiceHost(functions: string[]): Promise<ServiceHost
   });
   const logs: string[] = [];
   const hostJson = readHostJson(path.join(ROOT, 'host.json'));
+  hostJson.queues = { ...hostJson.queues, ...options.queues };
   const host = await startLocalHost({
     modules: functions.map((name) => path.join(ROOT, 'functions', `${name}.ts`)),
     settings: hostJson,
