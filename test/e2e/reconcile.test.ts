@@ -224,8 +224,8 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {
       replayed: [
-        { queue: 'sync-changes', replayed: 0 },
-        { queue: 'subscription-events', replayed: 0 },
+        { queue: 'sync-changes', replayed: 0, reasons: [] },
+        { queue: 'subscription-events', replayed: 0, reasons: [] },
       ],
     });
     const unauthorised = await fetch(`${service.host.url}/api/poison/replay`, { method: 'POST' });

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeMessageText } from '../../local/queue-trigger';
 import { loadStorageConfig } from '../../shared/config';
-import { enqueue } from '../../shared/queue/encoding';
+import { encodeQueueMessage, enqueue } from '../../shared/queue/encoding';
 import { QUEUES } from '../../shared/queue/messages';
 import { MAX_DEQUEUE_COUNT } from '../../shared/queue/poison';
+import { replayPoison, type PoisonListing } from '../../shared/queue/replay';
 import { createStorageClients, type StorageClients } from '../../shared/storage';
 import { createStore } from '../../shared/store';
+import { FUNCTION_KEY } from '../helpers/host';
 import { startServiceHost, type ServiceHost } from '../helpers/service-host';
 import { waitFor } from '../helpers/wait';
 
@@ -30,7 +32,7 @@ describe('poison messages keep their reason (the workers on the local host, Azur
       return write(chunk, ...rest);
     };
     // Retries a tenth of a second apart, so the fifth delivery comes within a test's patience.
-    service = await startServiceHost(['sync-worker', 'subscription-worker'], {
+    service = await startServiceHost(['sync-worker', 'subscription-worker', 'replay-poison'], {
       queues: { visibilityTimeoutMs: 100 },
     });
     storage = createStorageClients(loadStorageConfig(process.env));
@@ -100,5 +102,49 @@ describe('poison messages keep their reason (the workers on the local host, Azur
     const poisoned = await poisonedWith(`${QUEUES.subscriptions}-poison`, 'poison-subscribe');
     assert.match(poisoned.failure?.reason ?? '', /^Graph\w+: /);
     assert.equal(poisoned.failure?.attempts, MAX_DEQUEUE_COUNT);
+  });
+
+  it('GET /api/poison lists the reasons; replay puts back each original message without its failure', async () => {
+    const res = await fetch(`${service.host.url}/api/poison?queue=sync-changes`, {
+      headers: { 'x-functions-key': FUNCTION_KEY },
+    });
+    assert.equal(res.status, 200);
+    const { queues } = (await res.json()) as { queues: PoisonListing[] };
+    assert.deepEqual(
+      queues[0]?.messages.map((m) => [m.correlationId, m.failure?.reason.split(':')[0]]),
+      [
+        ['poison-backfill', 'GraphNotFound'],
+        ['poison-invalid', 'InvalidMessage'],
+      ],
+    );
+    const bad = await fetch(`${service.host.url}/api/poison?queue=nowhere`, {
+      headers: { 'x-functions-key': FUNCTION_KEY },
+    });
+    assert.equal(bad.status, 400);
+
+    // The workers stop first, so what comes back stays on the queues to be looked at.
+    await service.host.stop(500);
+    const outcomes = await replayPoison((name) => storage.queue(name));
+    assert.deepEqual(
+      outcomes.map((o) => [o.queue, o.replayed]),
+      [
+        [QUEUES.sync, 2],
+        [QUEUES.subscriptions, 1],
+      ],
+    );
+    const texts = async (name: string) =>
+      (await storage.queue(name).peekMessages({ numberOfMessages: 32 })).peekedMessageItems
+        .map((m) => m.messageText)
+        .sort();
+    assert.deepEqual(
+      await texts(QUEUES.sync),
+      [
+        encodeQueueMessage({ v: 1, correlationId: 'poison-backfill', kind: 'backfill', room: GHOST }),
+        encodeQueueMessage({ v: 1, correlationId: 'poison-invalid', kind: 'nonsense' }),
+      ].sort(),
+    );
+    assert.deepEqual(await texts(QUEUES.subscriptions), [
+      encodeQueueMessage({ v: 1, correlationId: 'poison-subscribe', kind: 'subscribe', room: GHOST }),
+    ]);
   });
 });
