@@ -21,12 +21,19 @@ export async function workplaceWebhookHandler(
   const outcome = await acceptWorkplaceWebhook((name) => request.headers.get(name), read.text, {
     secret: services.config.workplace.webhookSecret,
     enqueueSync: services.enqueueSync,
+    // The store is reached inside each call, so storage that cannot even be set up counts as a failed
+    // check (the change is queued anyway) rather than failing the request before the enqueue.
+    deliveries: {
+      remember: async (delivery) => (await services.ready()).deliveries.remember(delivery),
+      forget: async (delivery) => (await services.ready()).deliveries.forget(delivery),
+    },
     logger: services.logger,
     correlationId: context.invocationId,
   });
-  return outcome.status === 202
-    ? { status: 202 }
-    : { status: outcome.status, jsonBody: { error: outcome.error } };
+  if (outcome.status !== 202) return { status: outcome.status, jsonBody: { error: outcome.error } };
+  return outcome.duplicate
+    ? { status: 202, jsonBody: { duplicate: true, deliveryId: outcome.deliveryId } }
+    : { status: 202 };
 }
 
 // Anonymous: Workplace signs its deliveries (HMAC) instead of sending a function key.

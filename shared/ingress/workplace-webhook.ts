@@ -13,15 +13,35 @@ const event = z.object({
   occurredAt: z.string(),
 });
 
+export interface Delivery {
+  deliveryId: string;
+  reservationId: string;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+/** The deliveries already accepted (shared/store/deliveries.ts in the service). */
+export interface DeliveryLog {
+  /** True the first time a deliveryId is seen, false for a repeat; throws when storage cannot say. */
+  remember(delivery: Delivery): Promise<boolean>;
+  /** Takes a delivery back whose change could not be queued. */
+  forget(delivery: Delivery): Promise<void>;
+}
+
 export interface WebhookDeps {
   secret: string;
   enqueueSync(message: SyncMessage): Promise<void>;
+  /** Without one, every delivery is queued (repeats included), which the idempotent sync tolerates. */
+  deliveries?: DeliveryLog;
   logger: Logger;
   correlationId: string;
   now?: Date;
 }
 
-export type WebhookOutcome = { status: 202 } | { status: 400 | 401; error: string };
+export type WebhookOutcome =
+  | { status: 202; duplicate: false }
+  | { status: 202; duplicate: true; deliveryId: string }
+  | { status: 400 | 401; error: string };
 
 export async function acceptWorkplaceWebhook(
   header: (name: string) => string | null | undefined,
@@ -46,17 +66,54 @@ export async function acceptWorkplaceWebhook(
   if (!parsed.success) {
     return {
       status: 400,
-      error: `not a reservation event: ${parsed.error.issues[0]?.path.join('.') ?? 'body'}`,
+      error: `not a reservation event: ${parsed.error.issues[0]?.path.join('.') || 'body'}`,
     };
   }
   const e = parsed.data;
-  await deps.enqueueSync({
-    v: 1,
-    correlationId: deps.correlationId,
-    kind: 'workplaceChange',
+  const delivery: Delivery = {
+    deliveryId: e.deliveryId,
     reservationId: e.reservationId,
-    version: e.version,
-    type: e.type,
-  });
-  return { status: 202 };
+    occurredAt: e.occurredAt,
+    receivedAt: (deps.now ?? new Date()).toISOString(),
+  };
+  let remembered = false;
+  if (deps.deliveries) {
+    try {
+      remembered = await deps.deliveries.remember(delivery);
+      if (!remembered) {
+        deps.logger.info('A repeated Workplace delivery; nothing queued', {
+          correlationId: deps.correlationId,
+          deliveryId: e.deliveryId,
+          reservationId: e.reservationId,
+        });
+        return { status: 202, duplicate: true, deliveryId: e.deliveryId };
+      }
+    } catch (err) {
+      // Queue anyway rather than answer 503: the dedupe only saves work (the sync is idempotent and a
+      // repeat's version makes it an echo), while a 503 leaves the change to Workplace's retries, which
+      // are finite. When storage is down altogether the enqueue below fails too, and the 500 makes
+      // Workplace retry.
+      deps.logger.warn('Could not check for a repeated Workplace delivery; queueing it anyway', {
+        correlationId: deps.correlationId,
+        deliveryId: e.deliveryId,
+        error: err,
+      });
+    }
+  }
+  try {
+    await deps.enqueueSync({
+      v: 1,
+      correlationId: deps.correlationId,
+      kind: 'workplaceChange',
+      reservationId: e.reservationId,
+      version: e.version,
+      type: e.type,
+    });
+  } catch (err) {
+    // Workplace retries a failed delivery with the same deliveryId: it must not then pass for a repeat.
+    // Should this fail too, the reconcile sweep (changedSince) still brings the change within a period.
+    if (remembered) await deps.deliveries?.forget(delivery).catch(() => undefined);
+    throw err;
+  }
+  return { status: 202, duplicate: false };
 }

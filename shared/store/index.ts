@@ -1,5 +1,6 @@
 import type { StorageClients } from '../storage';
 import { ConflictRepository, type ConflictRecord } from './conflicts';
+import { DeliveryRepository, type DeliveryRecord } from './deliveries';
 import { DeltaStateRepository, type DeltaStateRecord } from './delta-state';
 import { LinkRepository, type LinkRecord } from './links';
 import { RoomRepository, type RoomRecord } from './rooms';
@@ -7,8 +8,16 @@ import { SubscriptionRepository, type SubscriptionRecord } from './subscriptions
 import { JsonTable } from './table';
 
 export { ConcurrentUpdate, tableKey, type Versioned } from './table';
-export type { ConflictRecord, DeltaStateRecord, LinkRecord, RoomRecord, SubscriptionRecord };
-export { ConflictRepository, DeltaStateRepository, LinkRepository, RoomRepository, SubscriptionRepository };
+export type { ConflictRecord, DeliveryRecord, DeltaStateRecord, LinkRecord, RoomRecord, SubscriptionRecord };
+export {
+  ConflictRepository,
+  DeliveryRepository,
+  DeltaStateRepository,
+  LinkRepository,
+  RoomRepository,
+  SubscriptionRepository,
+};
+export { DELIVERY_RETENTION_DAYS } from './deliveries';
 
 /** Table names; one table per kind of record, so each can be read and cleared on its own. */
 export const TABLES = {
@@ -18,6 +27,8 @@ export const TABLES = {
   subscriptions: 'subscriptions',
   deltaState: 'deltastate',
   conflicts: 'conflicts',
+  /** Workplace webhook deliveryIds already accepted (repeats are answered, not queued). */
+  deliveries: 'deliveries',
 } as const;
 
 export interface Store {
@@ -26,6 +37,7 @@ export interface Store {
   subscriptions: SubscriptionRepository;
   deltaState: DeltaStateRepository;
   conflicts: ConflictRepository;
+  deliveries: DeliveryRepository;
   /** Creates the tables that do not exist yet (at start-up; cheap when they do). */
   ensure(): Promise<void>;
 }
@@ -37,15 +49,17 @@ export function createStore(storage: StorageClients): Store {
   const subscriptions = new JsonTable<SubscriptionRecord>(storage.table(TABLES.subscriptions));
   const deltaState = new JsonTable<DeltaStateRecord>(storage.table(TABLES.deltaState));
   const conflicts = new JsonTable<ConflictRecord>(storage.table(TABLES.conflicts));
+  const deliveries = new JsonTable<DeliveryRecord>(storage.table(TABLES.deliveries));
   return {
     rooms: new RoomRepository(rooms),
     links: new LinkRepository(links, linkIndex),
     subscriptions: new SubscriptionRepository(subscriptions),
     deltaState: new DeltaStateRepository(deltaState),
     conflicts: new ConflictRepository(conflicts),
+    deliveries: new DeliveryRepository(deliveries),
     async ensure() {
       await Promise.all(
-        [rooms, links, linkIndex, subscriptions, deltaState, conflicts].map((t) => t.ensure()),
+        [rooms, links, linkIndex, subscriptions, deltaState, conflicts, deliveries].map((t) => t.ensure()),
       );
     },
   };

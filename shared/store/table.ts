@@ -77,6 +77,29 @@ export class JsonTable<T> {
     return res.etag ?? '';
   }
 
+  /**
+   * Deletes every row of the partitions that sort before `partition` (day-partitioned tables drop their
+   * old days this way); returns how many rows went.
+   */
+  async deletePartitionsBefore(partition: string): Promise<number> {
+    const filter = `PartitionKey lt '${tableKey(partition).replace(/'/g, "''")}'`;
+    let deleted = 0;
+    for await (const entity of this.client.listEntities<Record<string, never>>({
+      queryOptions: { filter, select: ['PartitionKey', 'RowKey'] },
+    })) {
+      // Keys come back as stored (already escaped): delete them as they are.
+      const { partitionKey, rowKey } = entity;
+      if (partitionKey === undefined || rowKey === undefined) continue;
+      try {
+        await this.client.deleteEntity(partitionKey, rowKey);
+        deleted += 1;
+      } catch (err) {
+        if (status(err) !== 404) throw err;
+      }
+    }
+    return deleted;
+  }
+
   /** Inserts only if absent; false when a row is already there. */
   async insert(partition: string, row: string, value: T): Promise<boolean> {
     try {

@@ -164,4 +164,34 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
       ['r-1'],
     );
   });
+
+  it('answers a repeated Workplace deliveryId with 202 "duplicate" and queues it once', async () => {
+    const body = JSON.stringify({
+      deliveryId: '0b6f7a43-52f1-4c1e-8d0e-6a1c2e9b4f10',
+      type: 'reservation.updated',
+      reservationId: 'r-2',
+      version: 4,
+      occurredAt: new Date().toISOString(),
+    });
+    const send = () => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      return post('workplace/webhook', body, {
+        'x-workplace-timestamp': timestamp,
+        'x-workplace-signature': webhookSignature(WEBHOOK_SECRET, timestamp, body),
+      });
+    };
+    const first = await send();
+    assert.equal(first.status, 202);
+    const again = await send();
+    assert.equal(again.status, 202);
+    assert.deepEqual(await again.json(), {
+      duplicate: true,
+      deliveryId: '0b6f7a43-52f1-4c1e-8d0e-6a1c2e9b4f10',
+    });
+    const sync = await drainQueue(QUEUES.sync);
+    assert.deepEqual(
+      sync.map((m) => (m as { reservationId: string }).reservationId),
+      ['r-2'],
+    );
+  });
 });

@@ -167,4 +167,30 @@ describe('store: Table repositories on Azurite', () => {
       'newest first',
     );
   });
+
+  it('deliveries: a deliveryId is new once, a repeat after; forget takes it back; prune drops old days', async () => {
+    const delivery = (deliveryId: string, occurredAt: string) => ({
+      deliveryId,
+      reservationId: 'r-1',
+      occurredAt,
+      receivedAt: '2026-11-26T08:00:01Z',
+    });
+    const today = delivery('d-today', '2026-11-26T08:00:00Z');
+    assert.equal(await store.deliveries.remember(today), true);
+    assert.equal(await store.deliveries.remember(today), false);
+    // A repeat that arrives after midnight is still the same row: the event's day, not the arrival's.
+    assert.equal(await store.deliveries.remember({ ...today, receivedAt: '2026-11-27T00:00:05Z' }), false);
+    await store.deliveries.forget(today);
+    assert.equal(await store.deliveries.remember(today), true);
+
+    const old = delivery('d-old', '2026-11-10T23:59:59Z');
+    const unparsable = delivery('d-odd', 'yesterday-ish');
+    assert.equal(await store.deliveries.remember(old), true);
+    assert.equal(await store.deliveries.remember(unparsable), true);
+    // Retention is a week: on Nov 26 the 10th goes, the 19th onwards (and the 26th) stay.
+    assert.equal(await store.deliveries.prune(new Date('2026-11-26T03:17:00Z')), 1);
+    assert.equal(await store.deliveries.remember(old), true, 'pruned, so it counts as new again');
+    assert.equal(await store.deliveries.remember(today), false);
+    assert.equal(await store.deliveries.remember(unparsable), false);
+  });
 });
