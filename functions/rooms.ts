@@ -60,7 +60,13 @@ export async function roomsHandler(
       return reply(await registerRoom(body, d));
     }
     case 'DELETE':
-      return email ? reply(await unregisterRoom(email, d)) : { status: 405 };
+      if (email) return reply(await unregisterRoom(email, d));
+      return {
+        status: 405,
+        jsonBody: {
+          error: { code: 'methodNotAllowed', message: 'DELETE /api/rooms/{email} unregisters a room' },
+        },
+      };
     default:
       return reply(email ? await getRoom(email, d) : await listRooms(d));
   }

@@ -130,6 +130,27 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     assert.deepEqual(await drainQueue(QUEUES.sync), []);
   });
 
+  it('drops items of a subscription roomsync does not hold: 202 for Graph, nothing queued', async () => {
+    const res = await post(
+      'graph/notifications',
+      JSON.stringify({
+        value: [
+          {
+            subscriptionId: 'sub-unknown',
+            clientState: 'the-client-state',
+            changeType: 'created',
+            resourceData: { id: 'AAMk9' },
+          },
+          { subscriptionId: 'sub-unknown', clientState: 'the-client-state', lifecycleEvent: 'missed' },
+        ],
+      }),
+    );
+    assert.equal(res.status, 202);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
+    assert.deepEqual(await drainQueue(QUEUES.subscriptions), []);
+    assert.ok(stdout.some((line) => line.includes('unknown subscription') && line.includes('sub-unknown')));
+  });
+
   it('refuses malformed JSON with 400 and enqueues nothing', async () => {
     assert.equal((await post('graph/notifications', '{"value": [')).status, 400);
     assert.equal((await post('graph/notifications', '{"items": []}')).status, 400);

@@ -57,6 +57,13 @@ describe('rooms admin API on the local host (Graph and Workplace emulators, Azur
       400,
     );
     assert.equal((await call('POST', 'rooms', '{"email":')).status, 400);
+    const missing = await call('POST', 'rooms', { email: ROOM });
+    assert.equal(missing.status, 400);
+    assert.match(
+      ((await missing.json()) as { error: { message: string } }).error.message,
+      /^workplaceRoomId: /,
+    );
+    assert.equal((await call('POST', 'rooms', 'null')).status, 400);
     assert.deepEqual(await drainSync(), []);
     assert.deepEqual(graphSubscriptions(), []);
   });
@@ -113,8 +120,35 @@ describe('rooms admin API on the local host (Graph and Workplace emulators, Azur
     assert.equal((await call('POST', `rooms/${ROOM}/resync`)).status, 202);
     assert.equal((await call('DELETE', `rooms/${ROOM}`)).status, 204);
     assert.deepEqual(graphSubscriptions(), []);
-    assert.equal((await call('GET', `rooms/${ROOM}`)).status, 404);
-    assert.equal((await call('DELETE', `rooms/${ROOM}`)).status, 404);
-    assert.equal((await call('POST', `rooms/${ROOM}/resync`)).status, 404);
+    await drainSync();
+    for (const [method, path] of [
+      ['GET', `rooms/${ROOM}`],
+      ['DELETE', `rooms/${ROOM}`],
+      ['POST', `rooms/${ROOM}/resync`],
+      ['POST', `rooms/${ROOM}/resync?confirmRemovals=true`],
+    ] as const) {
+      const res = await call(method, path);
+      assert.equal(res.status, 404, `${method} ${path}`);
+      assert.deepEqual(await res.json(), {
+        error: { code: 'roomNotFound', message: `${ROOM} is not registered` },
+      });
+    }
+    assert.deepEqual(await drainSync(), [], 'an unknown room queues nothing');
+  });
+
+  it('answers a method a route does not serve with a JSON error', async () => {
+    for (const [method, path] of [
+      ['DELETE', 'rooms'],
+      ['POST', `rooms/${ROOM}`],
+    ] as const) {
+      const res = await call(
+        method,
+        path,
+        method === 'POST' ? { email: ROOM, workplaceRoomId: 'wp-alpha' } : undefined,
+      );
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'methodNotAllowed');
+    }
+    assert.deepEqual(await drainSync(), []);
   });
 });
