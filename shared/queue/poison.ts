@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../telemetry/logger';
 import type { Failure } from './messages';
 
@@ -83,7 +83,9 @@ export interface ConsumeOptions<T> {
  * the runtime then poisons the message without a reason, which loses the reason but not the message.
  */
 export async function consumeQueueMessage<T>(options: ConsumeOptions<T>): Promise<void> {
-  const attempts = typeof options.dequeueCount === 'number' ? options.dequeueCount : undefined;
+  // A number from the Node.js worker; a numeric string is taken too, rather than trusted to never come.
+  const count = z.coerce.number().int().positive().safeParse(options.dequeueCount);
+  const attempts = count.success ? count.data : undefined;
   const parsed = options.schema.safeParse(options.input);
   if (!parsed.success) {
     // No retry can make a malformed message valid: poison at once rather than five times over.

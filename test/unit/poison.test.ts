@@ -106,6 +106,15 @@ describe('poison messages keep their reason', () => {
     assert.ok(logs.some((line) => line.includes('Could not poison') && line.includes('storage down')));
   });
 
+  it('reads a dequeueCount given as a numeric string; without a count, leaves poisoning to the runtime', async () => {
+    const asText = harness({ dequeueCount: String(MAX_DEQUEUE_COUNT) });
+    await consumeQueueMessage(asText.options);
+    assert.equal(asText.sent.length, 1);
+    const none = harness({ dequeueCount: undefined });
+    await assert.rejects(consumeQueueMessage(none.options), /Graph said no/);
+    assert.deepEqual(none.sent, []);
+  });
+
   it('a message that succeeds is neither thrown nor poisoned', async () => {
     let handled = 0;
     const { options, sent } = harness({
