@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from './entropy';
 import { DateTime } from 'luxon';
 import type { Directory, DirectoryUser } from './directory';
 import { GraphError, badRequest } from './errors';

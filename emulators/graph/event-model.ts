@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from './entropy';
 import type { DateTime } from 'luxon';
 import { GraphError, badRequest } from './errors';
 import type { PatternedRecurrence } from './recurrence';

@@ -24,17 +24,33 @@ export const faultsSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * Timeouts as a client sees them: the request is handled in full, then the connection is destroyed
+   * instead of answered (the write happened; the caller cannot know).
+   */
+  dropResponse: z
+    .array(
+      z.object({
+        route: z.string().optional(),
+        mailbox: z.string().optional(),
+        rate: z.number().min(0).max(1).default(1),
+        count: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
   /** Added before each Graph request is handled (holding its concurrency slot). */
   latencyMs: z.number().int().nonnegative().default(0),
   notifications: z
     .object({
       drop: z.number().min(0).max(1).default(0),
       duplicate: z.number().min(0).max(1).default(0),
+      /** How many times a duplicated notification is sent. */
+      copies: z.number().int().min(2).max(10).default(2),
       delayMs: z.number().int().nonnegative().default(0),
       /** Deliver each batch's notifications in reverse order. */
       reorder: z.boolean().default(false),
     })
-    .default({ drop: 0, duplicate: 0, delayMs: 0, reorder: false }),
+    .default({ drop: 0, duplicate: 0, copies: 2, delayMs: 0, reorder: false }),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;
@@ -63,17 +79,22 @@ const ERROR_CODES: Record<number, [string, string]> = {
 export class RequestGate {
   faults: Faults = NO_FAULTS;
   private readonly spent = new Map<number, number>();
+  private readonly spentDrops = new Map<number, number>();
+  /** How many faults were injected, by kind (`500`, `429`, `timeout`, `notification:dropped`, …). */
+  injected: Record<string, number> = {};
   private readonly inFlight = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
 
   constructor(
     public limits: ThrottleLimits,
-    private readonly random: () => number = Math.random,
+    /** Every fault decision draws from here (tests and the fuzzer pass a seeded one). */
+    readonly random: () => number = Math.random,
   ) {}
 
   setFaults(faults: Faults): void {
     this.faults = faults;
     this.spent.clear();
+    this.spentDrops.clear();
   }
 
   /**
@@ -119,6 +140,7 @@ export class RequestGate {
       if (rule.count !== undefined && used >= rule.count) return;
       if (this.random() >= rule.rate) return;
       this.spent.set(index, used + 1);
+      this.count(String(rule.status));
       const [code, message] = ERROR_CODES[rule.status] ?? ['UnknownError', 'Injected fault.'];
       const retryAfter =
         rule.retryAfterSeconds ?? (rule.status === 429 || rule.status === 503 ? 2 : undefined);
@@ -131,9 +153,29 @@ export class RequestGate {
     });
   }
 
+  /** Whether this (already handled) request's response is to be lost. */
+  dropResponse(route: string, mailbox: string | undefined): boolean {
+    return this.faults.dropResponse.some((rule, index) => {
+      if (rule.route !== undefined && rule.route.toLowerCase() !== route.toLowerCase()) return false;
+      if (rule.mailbox !== undefined && rule.mailbox.toLowerCase() !== mailbox) return false;
+      const used = this.spentDrops.get(index) ?? 0;
+      if (rule.count !== undefined && used >= rule.count) return false;
+      if (this.random() >= rule.rate) return false;
+      this.spentDrops.set(index, used + 1);
+      this.count('timeout');
+      return true;
+    });
+  }
+
+  count(kind: string): void {
+    this.injected[kind] = (this.injected[kind] ?? 0) + 1;
+  }
+
   reset(): void {
+    this.injected = {};
     this.faults = NO_FAULTS;
     this.spent.clear();
+    this.spentDrops.clear();
     this.inFlight.clear();
     this.recent.clear();
   }

@@ -19,6 +19,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The request was handled, but its answer is lost (an injected timeout): the connection is destroyed. */
+  drop?: boolean;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

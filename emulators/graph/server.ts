@@ -29,6 +29,8 @@ export interface GraphEmulatorOptions {
   subscriptions?: Partial<SubscriptionOptions>;
   limits?: Partial<ThrottleLimits>;
   meetings?: Partial<MeetingOptions>;
+  /** Source of randomness for fault decisions (tests and the fuzzer pass a seeded one). */
+  random?: () => number;
 }
 
 export interface GraphEmulator {
@@ -111,7 +113,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     ...options.meetings,
   });
   const calendarView = new CalendarView(directory, events, expandForView);
-  const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits });
+  const gate = new RequestGate({ ...EXCHANGE_LIMITS, ...options.limits }, options.random);
   const tenantId = options.subscriptions?.tenantId ?? randomUUID();
   const subscriptions = new SubscriptionService(directory, events, gate, {
     ...DEFAULT_SUBSCRIPTION_OPTIONS,
@@ -235,7 +237,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       if (gate.faults.latencyMs > 0)
         await new Promise((resolve) => setTimeout(resolve, gate.faults.latencyMs));
       gate.injectError(route, mailbox);
-      return await found.handler({ ...ctx, params: found.params });
+      const reply = await found.handler({ ...ctx, params: found.params });
+      return gate.dropResponse(route, mailbox) ? { ...reply, drop: true } : reply;
     } catch (err) {
       if (err instanceof GraphError && err.status === 429) stats.throttled += 1;
       throw err;
@@ -344,6 +347,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
                 },
               },
             };
+          }
+          if (reply.drop === true) {
+            res.destroy();
+            return;
           }
           const headers: Record<string, string> = { 'request-id': requestId, ...reply.headers };
           const clientRequestId = req.headers['client-request-id'];

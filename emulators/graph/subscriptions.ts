@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from './entropy';
 import type { Directory, DirectoryUser } from './directory';
 import { GraphError, badRequest } from './errors';
 import type { EventStore, ChangeType } from './events';
@@ -33,6 +33,8 @@ export interface SubscriptionOptions {
   batchWindowMs: number;
   /** Delays before each redelivery of a failed POST; after the last, the notifications are dropped. */
   retryDelaysMs: readonly number[];
+  /** Draws for the notification faults (drop, duplicate); the request gate's stream when absent. */
+  random?: () => number;
 }
 
 export const DEFAULT_SUBSCRIPTION_OPTIONS: Omit<SubscriptionOptions, 'tenantId' | 'applicationId'> = {
@@ -125,6 +127,7 @@ export class SubscriptionService {
   private readonly pending = new Map<string, Pending>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly random: () => number;
 
   constructor(
     private readonly directory: Directory,
@@ -132,6 +135,7 @@ export class SubscriptionService {
     private readonly gate: RequestGate,
     private readonly options: SubscriptionOptions,
   ) {
+    this.random = options.random ?? gate.random;
     events.onChange(({ changeType, mailbox, event }) => {
       this.notify(mailbox, changeType, event.key, changeType === 'deleted' ? undefined : event.changeKey);
       // Exchange follows a create with an update notification for the same item (see graph-notes §7.1).
@@ -373,8 +377,17 @@ export class SubscriptionService {
   /** First delivery of a batch, shaped by the injected notification faults. */
   private send(url: string, gathered: Record<string, unknown>[]): void {
     const faults = this.gate.faults.notifications;
-    let items = gathered.filter(() => Math.random() >= faults.drop);
-    items = items.flatMap((item) => (Math.random() < faults.duplicate ? [item, item] : [item]));
+    let items = gathered.filter(() => {
+      const kept = this.random() >= faults.drop;
+      if (!kept) this.gate.count('notification:dropped');
+      return kept;
+    });
+    items = items.flatMap((item) => {
+      if (this.random() >= faults.duplicate) return [item];
+      this.gate.count('notification:duplicated');
+      return Array<typeof item>(faults.copies).fill(item);
+    });
+    if (faults.reorder && items.length > 1) this.gate.count('notification:reordered');
     if (faults.reorder) items.reverse();
     if (items.length === 0) return;
     if (faults.delayMs === 0) {

@@ -27,18 +27,29 @@ export const faultsSchema = z
     latencyMs: z.number().int().nonnegative().default(0),
     /** The request is handled in full, then the connection is destroyed instead of answered. */
     dropResponse: z
-      .array(z.object({ route: route.optional(), count: z.number().int().positive().optional() }).strict())
+      .array(
+        z
+          .object({
+            route: route.optional(),
+            /** Share of matching requests whose answer is lost, 0–1. */
+            rate: z.number().min(0).max(1).default(1),
+            count: z.number().int().positive().optional(),
+          })
+          .strict(),
+      )
       .default([]),
     webhooks: z
       .object({
         drop: z.number().min(0).max(1).default(0),
         duplicate: z.number().min(0).max(1).default(0),
+        /** How many times a duplicated delivery is sent (with the same deliveryId). */
+        copies: z.number().int().min(2).max(10).default(2),
         delayMs: z.number().int().nonnegative().default(0),
         /** Hold deliveries briefly and send each held group in reverse order. */
         reorder: z.boolean().default(false),
       })
       .strict()
-      .default({ drop: 0, duplicate: 0, delayMs: 0, reorder: false }),
+      .default({ drop: 0, duplicate: 0, copies: 2, delayMs: 0, reorder: false }),
   })
   .strict();
 
@@ -58,6 +69,8 @@ export class FaultGate {
   faults: Faults = NO_FAULTS;
   private readonly spentErrors = new Map<number, number>();
   private readonly spentDrops = new Map<number, number>();
+  /** How many faults were injected, by kind (`500`, `429`, `timeout`, `webhook:dropped`, …). */
+  injected: Record<string, number> = {};
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -69,12 +82,18 @@ export class FaultGate {
 
   reset(): void {
     this.set(NO_FAULTS);
+    this.injected = {};
+  }
+
+  count(kind: string): void {
+    this.injected[kind] = (this.injected[kind] ?? 0) + 1;
   }
 
   /** Throws the injected error for this route, if a rule picks it. */
   injectError(routeKey: string): void {
     this.faults.errors.forEach((rule, index) => {
       if (!this.take(rule.route, rule.count, index, this.spentErrors, routeKey, rule.rate)) return;
+      this.count(String(rule.status));
       const [code, message] = ERROR_CODES[rule.status] ?? ['error', 'Injected fault.'];
       const retryAfter = rule.retryAfterSeconds;
       throw new ApiError(
@@ -89,9 +108,11 @@ export class FaultGate {
 
   /** Whether this (already handled) request's response is to be lost. */
   dropResponse(routeKey: string): boolean {
-    return this.faults.dropResponse.some((rule, index) =>
-      this.take(rule.route, rule.count, index, this.spentDrops, routeKey, 1),
+    const drop = this.faults.dropResponse.some((rule, index) =>
+      this.take(rule.route, rule.count, index, this.spentDrops, routeKey, rule.rate),
     );
+    if (drop) this.count('timeout');
+    return drop;
   }
 
   private take(

@@ -37,6 +37,8 @@ export interface WorkplaceEmulator {
   addRoom(room: Room): void;
   addWebhook(receiver: Receiver): void;
   setFaults(faults: z.input<typeof faultsSchema>): void;
+  /** Faults injected so far, by kind (request errors by status, `timeout`). */
+  injected(): Record<string, number>;
   stats(): WorkplaceStats;
   /** Resolves once every webhook delivery under way has been answered or dropped. */
   settle(): Promise<void>;
@@ -156,6 +158,7 @@ export async function startWorkplaceEmulator(
     addRoom: (room) => store.rooms.set(room.id, room),
     addWebhook: (receiver) => webhooks.add(receiver),
     setFaults: (faults) => gate.set(faultsSchema.parse(faults)),
+    injected: () => ({ ...gate.injected }),
     stats,
     settle: () => webhooks.settle(),
     reset,

@@ -34,6 +34,8 @@ export interface WebhookStats {
   delivered: number;
   failedAttempts: number;
   dropped: number;
+  /** Deliveries sent more than once on purpose (the duplicate fault). */
+  duplicated: number;
 }
 
 export function sign(secret: string, timestamp: string, body: string): string {
@@ -42,7 +44,7 @@ export function sign(secret: string, timestamp: string, body: string): string {
 
 export class WebhookDispatcher {
   readonly receivers: Receiver[] = [];
-  stats: WebhookStats = { attempts: 0, delivered: 0, failedAttempts: 0, dropped: 0 };
+  stats: WebhookStats = { attempts: 0, delivered: 0, failedAttempts: 0, dropped: 0, duplicated: 0 };
   private readonly pending = new Set<Promise<void>>();
   private held: { receiver: Receiver; event: WebhookEvent }[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
@@ -79,7 +81,8 @@ export class WebhookDispatcher {
         this.stats.dropped += 1;
         continue;
       }
-      const copies = this.random() < faults.duplicate ? 2 : 1;
+      const copies = this.random() < faults.duplicate ? faults.copies : 1;
+      if (copies > 1) this.stats.duplicated += 1;
       for (let i = 0; i < copies; i += 1) {
         if (faults.reorder) this.hold(receiver, event);
         else this.track(this.deliver(receiver, event, faults.delayMs));
@@ -103,7 +106,7 @@ export class WebhookDispatcher {
     this.held = [];
     clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
-    this.stats = { attempts: 0, delivered: 0, failedAttempts: 0, dropped: 0 };
+    this.stats = { attempts: 0, delivered: 0, failedAttempts: 0, dropped: 0, duplicated: 0 };
   }
 
   private hold(receiver: Receiver, event: WebhookEvent): void {
