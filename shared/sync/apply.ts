@@ -63,6 +63,8 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
     };
   };
 
+  /** The meeting a booking's event replaces (its host room left): its room copies are not clashes. */
+  let previousMeeting: string | null = null;
   for (const action of plan.actions) {
     log.info('Applying', { action: action.kind });
     await run(action);
@@ -107,11 +109,28 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           source: 'exchange' as const,
           externalRef: sides.exchange?.event.iCalUId ?? null,
         };
-        const key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}`;
         // A RoomConflict here is usually a race with a reservation about to be declined (its Exchange
         // clash being handled by another worker): the message is retried like any failure.
-        recordWorkplace(await deps.workplace.createReservation(body, key));
+        let key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}`;
+        let made = await deps.workplace.createReservation(body, key);
         writes += 1;
+        // The key names the meeting, so it returns a reservation made for it before and since cancelled;
+        // the next key is derived from that one, so a retried create still finds what the first made.
+        for (let hops = 0; made.cancelled && hops < 10; hops += 1) {
+          key = `exchange:${sides.exchange?.event.iCalUId ?? record.id}:after:${made.id}`;
+          made = await deps.workplace.createReservation(body, key);
+          writes += 1;
+        }
+        // A create retried after a crash or a lost answer returns the reservation the first try made,
+        // as it was then (Idempotency-Key): if the meeting changed since, it is brought up to date.
+        if (
+          fingerprint(bookingFromReservation(liveLines(made, sides.rooms), sides.rooms)) !==
+          fingerprint(action.booking)
+        ) {
+          made = await deps.workplace.replaceReservation(made.id, body, made.version);
+          writes += 1;
+        }
+        recordWorkplace(made);
         return;
       }
       case 'updateReservation': {
@@ -144,7 +163,13 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
       }
       case 'createEvent': {
         const reservationId = sides.workplace?.reservation.id ?? record.reservationId;
-        const host = action.booking.rooms[0];
+        // The reservation's first room hosts the event: its lines keep their order as rooms are added,
+        // so a create retried after the reservation changed goes to the same mailbox and finds the
+        // first try's event by its transactionId.
+        const firstLine = sides.workplace?.reservation.lines
+          .map((line) => sides.rooms.roomEmail(line.roomId))
+          .find((room): room is string => room !== undefined && action.booking.rooms.includes(room));
+        const host = firstLine ?? action.booking.rooms[0];
         if (!host || !reservationId) {
           log.warn('Nothing to create: the reservation has no registered room', {});
           return;
@@ -153,7 +178,10 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           graphEventFromBooking(action.booking, { hostRoom: host }),
         );
         if (!body) return;
-        const busy = await roomIsBusy(host, action.booking, reservationId, deps);
+        const own = [record.iCalUId, sides.exchange?.event.iCalUId, previousMeeting].filter(
+          (id): id is string => typeof id === 'string',
+        );
+        const busy = await roomIsBusy(host, action.booking, reservationId, own, deps);
         if (busy) {
           await recordRoomTaken(host, reservationId, busy, sides, deps);
           forget = true;
@@ -164,31 +192,57 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
           ...(body.singleValueExtendedProperties ?? []),
           { id: RESERVATION_ID_PROPERTY, value: reservationId },
         ];
-        const created = await deps.graph.createEvent(
+        let event = await deps.graph.createEvent(
           host,
           { ...body, singleValueExtendedProperties: properties },
-          transactionIdFor(reservationId),
+          transactionIdFor(reservationId, host),
         );
+        writes += 1;
+        // A create retried after a crash or a lost answer returns the event the first try made, as it
+        // was then (transactionId): if the reservation changed since, the event is brought up to date.
+        const made = exchangeBooking(withProperties(event, properties), host, sides.rooms);
+        const patch = graphPatch(made, action.booking, { hostRoom: host });
+        if (Object.keys(patch).length > 0) {
+          event = await deps.graph.updateEvent(host, event.id, patch);
+          writes += 1;
+        }
         if (action.booking.exceptions.length > 0) {
           // A series is created whole, then its exceptions are written occurrence by occurrence.
-          record = { ...record, copies: recordCopy(record.copies, host, created) };
-          writes += await writeOccurrences(host, created.id, action.booking, undefined, deps);
-          const final = await deps.graph.getEvent(host, created.id);
+          record = { ...record, copies: recordCopy(record.copies, host, event) };
+          writes += await writeOccurrences(host, event.id, action.booking, undefined, deps);
+          const final = await deps.graph.getEvent(host, event.id);
           if (final) recordExchange(host, final, exchangeBooking(final, host, sides.rooms));
         } else {
-          recordExchange(
-            host,
-            created,
-            exchangeBooking(withProperties(created, properties), host, sides.rooms),
-          );
+          recordExchange(host, event, exchangeBooking(withProperties(event, properties), host, sides.rooms));
         }
         record = { ...record, organizerRoom: record.organizerRoom ?? host };
-        writes += 1;
         return;
       }
       case 'updateEvent': {
         const exchange = sides.exchange;
         if (!exchange) throw new Error('updateEvent without an event');
+        const host = record.organizerRoom ?? exchange.room;
+        if (
+          record.origin === 'workplace' &&
+          action.booking.rooms.length > 0 &&
+          !action.booking.rooms.includes(host)
+        ) {
+          // Workplace took the host room off the booking. Exchange cannot give a meeting another
+          // organizer: the old event goes (Exchange cancels its rooms' copies), then it is made again
+          // in the reservation's first room. Not the other way round: the other rooms would still hold
+          // the old meeting and decline the new one as a clash. A crash in between leaves the link at
+          // the old event and the reservation's change unrecorded, so the retry makes the new one.
+          log.info('The host room left the booking; the event moves', {
+            from: host,
+            to: action.booking.rooms[0],
+          });
+          previousMeeting = record.iCalUId ?? exchange.event.iCalUId ?? null;
+          await deps.graph.deleteEvent(exchange.room, exchange.event.id);
+          writes += 1;
+          record = { ...record, copies: [], organizerRoom: null, iCalUId: null, releasedRooms: [] };
+          await run({ kind: 'createEvent', booking: action.booking });
+          return;
+        }
         const reservationId = record.reservationId ?? sides.workplace?.reservation.id ?? '';
         const patch = await expressible(exchange.room, reservationId, () =>
           graphPatch(exchange.booking, action.booking, {
@@ -315,6 +369,7 @@ async function roomIsBusy(
   room: string,
   booking: Booking,
   reservationId: string,
+  ownMeetings: string[],
   deps: SyncDeps,
 ): Promise<GraphEvent | undefined> {
   const horizon = new Date(deps.now().getTime() + deps.horizonDays * 86_400_000);
@@ -329,7 +384,9 @@ async function roomIsBusy(
   return items.find((item) => {
     if (item.isCancelled === true || item.showAs === 'free') return false;
     // Our own event, made before a crash that kept the link from being saved, carries our transactionId.
-    if (item.transactionId === transactionIdFor(reservationId)) return false;
+    if (item.transactionId === transactionIdFor(reservationId, room)) return false;
+    // A copy of the booking's own meeting (the room was its guest before the booking moved here).
+    if (typeof item.iCalUId === 'string' && ownMeetings.includes(item.iCalUId)) return false;
     const span = graphItemSpan(item);
     return span !== undefined && slots.some((s) => s.start < span.end && span.start < s.end);
   });

@@ -58,11 +58,12 @@ export async function roomDirectory(store: Store): Promise<RoomDirectory & { ema
 }
 
 /**
- * The transactionId of the event made for a reservation: a GUID derived from its id, so a create that
- * is retried (after a crash, a lost answer) returns the first event instead of making a second.
+ * The transactionId of the event made for a reservation in its host room: a GUID derived from both, so a
+ * create that is retried (after a crash, a lost answer) returns the first event instead of making a
+ * second, and a booking that moves to another host room (its first room was taken off) gets a new one.
  */
-export function transactionIdFor(reservationId: string): string {
-  const hex = createHash('sha256').update(`roomsync:${reservationId}`).digest('hex');
+export function transactionIdFor(reservationId: string, hostRoom: string): string {
+  const hex = createHash('sha256').update(`roomsync:${reservationId}:${hostRoom}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 

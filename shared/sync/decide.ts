@@ -115,13 +115,25 @@ export function decide(exchange: ExchangeState, workplace: WorkplaceState, link:
     return e === 'deleted' || w === 'deleted' ? plan({ kind: 'forgetLink' }) : plan();
   }
   if (exchange.kind === 'present' && workplace.kind === 'absent') {
-    if (w === 'absent') return plan({ kind: 'createReservation', booking: exchange.booking });
+    if (w === 'absent') {
+      // An event roomsync made for a reservation that is gone (cancelled before the event's link was
+      // saved): it goes too, rather than coming back as a new reservation.
+      if (owner === 'workplace')
+        return plan({ kind: 'deleteEvent', changeKey: exchange.changeKey }, { kind: 'forgetLink' });
+      return plan({ kind: 'createReservation', booking: exchange.booking });
+    }
     return owner === 'workplace'
       ? plan({ kind: 'deleteEvent', changeKey: exchange.changeKey }, { kind: 'forgetLink' })
       : plan({ kind: 'declineEvent', rooms: exchange.booking.rooms }, { kind: 'forgetLink' });
   }
   if (exchange.kind === 'absent' && workplace.kind === 'present') {
-    if (e === 'absent') return plan({ kind: 'createEvent', booking: workplace.booking });
+    if (e === 'absent') {
+      // A reservation made from an Outlook meeting that is gone (its link lost to a crash): it goes
+      // too, rather than coming back to Exchange as a new booking of its rooms.
+      if (owner === 'exchange')
+        return plan({ kind: 'cancelReservation', version: workplace.version }, { kind: 'forgetLink' });
+      return plan({ kind: 'createEvent', booking: workplace.booking });
+    }
     if (owner === 'workplace' && w === 'changed')
       return plan({ kind: 'createEvent', booking: workplace.booking });
     return plan({ kind: 'cancelReservation', version: workplace.version }, { kind: 'forgetLink' });
@@ -172,6 +184,9 @@ function bothPresent(
       workplace: workplace.booking,
     });
   }
+  // First seen together (a link lost to a crash between a write and its save, say): nothing was agreed
+  // before, so there is no conflict to record; the owner's version is the booking.
+  if (e === 'new' && w === 'new') return owner === 'exchange' ? plan(toWorkplace) : plan(toExchange);
   const conflict: Action = {
     kind: 'recordConflict',
     reason: 'bothChanged',

@@ -13,6 +13,14 @@ import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './q
  */
 
 /**
+ * The next sweep asks Workplace for changes since the last one it listed, less this margin: a change
+ * committed with a timestamp just before that one (clocks of a distributed service, ties within a
+ * millisecond) is listed again rather than missed. Listing one again costs nothing (its version is an
+ * echo).
+ */
+const CHANGED_SINCE_OVERLAP_MS = 120_000;
+
+/**
  * Never mass-delete on a guess (design §5): a round that removes at least this many of the room's
  * bookings, and more than half of them, is withheld until an administrator confirms it (a revoked
  * permission or an emptied calendar looks exactly like everything cancelled).
@@ -103,7 +111,7 @@ export async function reconcileRoom(
   let workplaceChanges = 0;
   let since = firstRound ? undefined : state?.workplaceSince;
   const query = since
-    ? { roomId, changedSince: new Date(since) }
+    ? { roomId, changedSince: new Date(Date.parse(since) - CHANGED_SINCE_OVERLAP_MS) }
     : { roomId, from: window.start, to: window.end };
   for await (const reservation of deps.workplace.listReservations(query)) {
     await enqueue(reservationMessage(reservation, correlationId));
@@ -118,7 +126,8 @@ export async function reconcileRoom(
     deltaLink: round.deltaLink,
     windowStart: window.start.toISOString(),
     windowEnd: window.end.toISOString(),
-    ...(since ? { workplaceSince: since } : { workplaceSince: now.toISOString() }),
+    // Only Workplace's own clock marks where the next sweep starts: ours may run ahead of it.
+    ...(since ? { workplaceSince: since } : {}),
     ...(withheld > 0 ? { withheldRemovals: withheld } : {}),
     updatedAt: now.toISOString(),
   };

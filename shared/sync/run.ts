@@ -132,14 +132,23 @@ async function settle(
   const plan = decide(
     exchangeState(sides.exchange),
     workplaceState(sides.workplace),
-    link
-      ? {
-          origin: record.origin,
-          exchange: record.exchangeFingerprint ? { fingerprint: record.exchangeFingerprint } : null,
-          workplace: record.workplaceFingerprint ? { fingerprint: record.workplaceFingerprint } : null,
-        }
-      : null,
+    // A link about to be made already knows which side owns the booking.
+    {
+      origin: record.origin,
+      exchange: record.exchangeFingerprint ? { fingerprint: record.exchangeFingerprint } : null,
+      workplace: record.workplaceFingerprint ? { fingerprint: record.workplaceFingerprint } : null,
+    },
   );
+  if (
+    !sides.exchange &&
+    plan.actions.some((a) => a.kind === 'cancelReservation') &&
+    (await withheld(record, deps))
+  ) {
+    // The room's sweep found too much gone at once and withholds it until an administrator confirms
+    // (never mass-delete on a guess): a single message must not cancel it behind the sweep's back.
+    if (!link) await deps.store.links.releaseClaims(record.id, claimed);
+    return { rule: 'withheld', writes: 0 };
+  }
   let applied: Awaited<ReturnType<typeof apply>>;
   try {
     applied = await apply(plan, sides, deps);
@@ -196,6 +205,24 @@ async function settle(
   return { rule: plan.rule, writes: applied.writes };
 }
 
+/** Whether the event is the room's own (the room organizes it), not a copy of another's meeting. */
+function organizes(event: GraphEvent, room: string): boolean {
+  return graphEventIdentity(event).organizer === room;
+}
+
+/** Whether a room of the booking has removals withheld by its sweep, not yet confirmed. */
+async function withheld(record: LinkRecord, deps: SyncDeps): Promise<boolean> {
+  const rooms = new Set([
+    ...record.copies.map((c) => c.room),
+    ...(record.organizerRoom ? [record.organizerRoom] : []),
+  ]);
+  for (const room of rooms) {
+    const state = await deps.store.deltaState.get(room);
+    if ((state?.withheldRemovals ?? 0) > 0 && state?.confirmRemovals !== true) return true;
+  }
+  return false;
+}
+
 /**
  * The registered room whose event is the booking when `room`'s copy is only a guest's: the link's
  * organizer room, or else the registered room that organizes the meeting.
@@ -221,6 +248,9 @@ export async function syncGraphChange(
   const rooms = await roomDirectory(deps.store);
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   let exchange = await readEvent(message.room, message.eventId, deps, rooms);
+  // A copy the link no longer holds (the booking's event was made again elsewhere, or the room already
+  // left it) going away says nothing about the booking.
+  if (known && !copy && !exchange) return { rule: 'exchange:staleCopy', writes: 0 };
   let link = known;
   let record = link?.value ?? newLink('exchange');
   let claimed: ClaimKey[] = [];
@@ -251,8 +281,27 @@ export async function syncGraphChange(
     if (reservationId) keys.push(['reservation', reservationId]);
     if (iCalUId) keys.push(['iCalUId', iCalUId]);
     link = await resolveLink(keys, record.id, deps);
-    record = link?.value ?? record;
     if (!link) claimed = keys;
+    const hostCopy = link?.value.copies.find((c) => c.room === link?.value.organizerRoom);
+    if (
+      link &&
+      reservationId &&
+      hostCopy &&
+      hostCopy.eventId !== message.eventId &&
+      organizes(exchange.event, message.room)
+    ) {
+      // An event roomsync made for this reservation that is not the booking's event: left by a create
+      // whose link was lost before the reservation's first room changed, or by a move that died
+      // before removing the old one. It goes, or the room would stay booked twice.
+      await deps.graph.deleteEvent(message.room, message.eventId);
+      if (claimed.length > 0) await deps.store.links.releaseClaims(record.id, claimed);
+      return { rule: 'exchange:strayEvent', writes: 1 };
+    }
+    // An event roomsync made from a reservation (it carries the reservation's id), seen without a link
+    // (the link was lost to a crash between the write and its save): the reservation owns it.
+    record =
+      link?.value ??
+      (reservationId ? { ...record, origin: 'workplace', organizerRoom: message.room } : record);
   }
   const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
   const workplace = await readReservation(reservationId, deps, rooms);
@@ -344,23 +393,61 @@ export async function syncWorkplaceChange(
     const made = workplace?.reservation;
     if (made?.source === 'exchange' && made.externalRef) keys.unshift(['iCalUId', made.externalRef]);
     link = await resolveLink(keys, record.id, deps);
-    record = link?.value ?? record;
     if (!link) claimed = keys;
+    // Made from an Outlook meeting, seen without a link (lost to a crash between the reservation's
+    // create and the link's save): the meeting owns it.
+    record = link?.value ?? (made?.source === 'exchange' ? { ...record, origin: 'exchange' } : record);
     if (alreadySeen(link, workplace?.reservation.version)) {
       return { rule: 'echo', writes: 0, skipped: 'echo' };
     }
   }
-  const linked = link?.value;
-  const host = linked
-    ? (linked.copies.find((c) => c.room === linked.organizerRoom) ?? linked.copies[0])
-    : undefined;
-  const exchange = host ? await readEvent(host.room, host.eventId, deps, rooms) : undefined;
+  const exchange = link
+    ? await readMeeting(link.value, deps, rooms)
+    : record.origin === 'exchange' && workplace?.reservation.externalRef
+      ? await findMeeting(workplace.reservation.externalRef, workplace.booking.rooms, deps, rooms)
+      : undefined;
   return settle(
     link,
     { record, exchange, workplace, rooms, correlationId: message.correlationId },
     deps,
     claimed,
   );
+}
+
+/**
+ * The booking as Exchange holds it: the organizer room's event, or for an Outlook meeting the first
+ * room copy still there. One room's copy gone (that room left the meeting; its own notification
+ * releases it) does not make the meeting gone while another room still holds it.
+ */
+async function readMeeting(
+  linked: LinkRecord,
+  deps: SyncDeps,
+  rooms: RoomDirectory,
+): Promise<Sides['exchange']> {
+  const host = linked.copies.find((c) => c.room === linked.organizerRoom);
+  const candidates = host ? [host] : linked.copies;
+  for (const copy of candidates) {
+    const found = await readEvent(copy.room, copy.eventId, deps, rooms);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The meeting with this iCalUId as the first of `rooms` that holds it shows it. */
+async function findMeeting(
+  iCalUId: string,
+  candidates: string[],
+  deps: SyncDeps,
+  rooms: RoomDirectory,
+): Promise<Sides['exchange']> {
+  for (const room of candidates) {
+    const found = await deps.graph.findByICalUId(room, iCalUId);
+    if (!found) continue;
+    // Read whole, as every copy the sync compares is (a series' exceptions expanded).
+    const exchange = await readEvent(room, found.id, deps, rooms);
+    if (exchange) return exchange;
+  }
+  return undefined;
 }
 
 /**
@@ -377,9 +464,17 @@ export async function checkRooms(
   const iCalUId = first?.value.iCalUId;
   if (!first || !iCalUId) return { rule: 'roomCheck:gone', writes: 0 };
   const workplace = await readReservation(first.value.reservationId, deps, rooms);
+  // Only rooms the meeting invites in Exchange can have declined it: a room just added in Workplace
+  // and not yet written to Exchange has no copy for another reason.
+  const hostCopy =
+    first.value.copies.find((c) => c.room === first.value.organizerRoom) ?? first.value.copies[0];
+  const host = hostCopy ? await readEvent(hostCopy.room, hostCopy.eventId, deps, rooms) : undefined;
+  const inExchange = new Set(host?.booking.rooms ?? []);
   const invited = (workplace?.booking.rooms ?? []).filter(
     (room) =>
-      !first.value.copies.some((c) => c.room === room) && !(first.value.releasedRooms ?? []).includes(room),
+      inExchange.has(room) &&
+      !first.value.copies.some((c) => c.room === room) &&
+      !(first.value.releasedRooms ?? []).includes(room),
   );
   let writes = 0;
   for (const room of invited) {

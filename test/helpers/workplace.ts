@@ -12,7 +12,7 @@ const matches = (match: SubjectMatch, subject: string): boolean =>
 
 /** Every reservation (of the query, all pages) whose subject matches. */
 export async function reservationsNamed(
-  workplace: WorkplaceClient,
+  workplace: Pick<WorkplaceClient, 'listReservations'>,
   subject: SubjectMatch,
   query: ReservationQuery = {},
 ): Promise<Reservation[]> {
@@ -23,7 +23,7 @@ export async function reservationsNamed(
 
 /** The first reservation whose subject matches, if any: what a test waits for after a change. */
 export async function reservationNamed(
-  workplace: WorkplaceClient,
+  workplace: Pick<WorkplaceClient, 'listReservations'>,
   subject: SubjectMatch,
   query: ReservationQuery = {},
 ): Promise<Reservation | undefined> {

@@ -61,6 +61,20 @@ describe('decide: the table', () => {
       ['updateEvent'],
     ],
     [
+      'link lost, an event roomsync made for a reservation since cancelled: the event goes',
+      E(A),
+      gone,
+      { origin: 'workplace', exchange: null, workplace: null },
+      ['deleteEvent', 'forgetLink'],
+    ],
+    [
+      'link lost, a reservation made from an Outlook meeting that is gone: the reservation goes',
+      gone,
+      W(A),
+      { origin: 'exchange', exchange: null, workplace: null },
+      ['cancelReservation', 'forgetLink'],
+    ],
+    [
       'both changed, Exchange owns',
       E(B),
       W(C),
@@ -114,7 +128,15 @@ describe('decide: the table', () => {
       ['updateReservation', 'recordConflict'],
     ],
     ['link lost: both present and equal', E(A), W(A), null, []],
-    ['link lost: both present, different', E(A), W(B), null, ['updateReservation', 'recordConflict']],
+    // Nothing was agreed before, so nothing to call a conflict: the owner's version is the booking.
+    ['link lost: both present, different', E(A), W(B), null, ['updateReservation']],
+    [
+      'link lost, an event roomsync made for a reservation: the reservation owns it',
+      E(A),
+      W(B),
+      { origin: 'workplace', exchange: null, workplace: null },
+      ['updateEvent'],
+    ],
   ];
   for (const [name, exchange, workplace, known, expected] of rows) {
     it(name, () => {

@@ -1,0 +1,134 @@
+import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
+import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
+import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { loadStorageConfig } from '../../shared/config';
+import { GraphGateway, graphCredential } from '../../shared/graph';
+import { createStorageClients } from '../../shared/storage';
+import { createStore, type Store } from '../../shared/store';
+import type { SyncDeps } from '../../shared/sync/context';
+import { createLogger } from '../../shared/telemetry/logger';
+import { WorkplaceClient } from '../../shared/workplace';
+
+/**
+ * The sync's dependencies on real Azurite and both emulators, without a Functions host: for tests that
+ * call the sync core directly (races, crashes) and need to control each step.
+ */
+export interface SyncWorld {
+  azurite: RunningAzurite;
+  graph: GraphEmulator;
+  workplace: WorkplaceEmulator;
+  store: Store;
+  deps: SyncDeps;
+  close(): Promise<void>;
+}
+
+export async function startSyncWorld(
+  rooms: { email: string; workplaceRoomId: string }[],
+): Promise<SyncWorld> {
+  const [azurite, graph, workplace] = await Promise.all([
+    startAzurite(),
+    startGraphEmulator({ meetings: { processingDelayMs: 1 } }),
+    startWorkplaceEmulator({ port: 0 }),
+  ]);
+  const store = createStore(
+    createStorageClients(loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString })),
+  );
+  await store.ensure();
+  for (const { email, workplaceRoomId } of rooms) {
+    graph.directory.add({
+      email,
+      displayName: email,
+      kind: 'room',
+      // Subjects kept, as the sync tests want rooms (docs/deploy.md: DeleteSubject off).
+      room: { deleteSubject: false, addOrganizerToSubject: false },
+    });
+    workplace.addRoom({ id: workplaceRoomId, name: email, email, timeZone: 'UTC' });
+    await store.rooms.save({
+      email,
+      workplaceRoomId,
+      displayName: email,
+      timeZone: 'UTC',
+      registeredAt: '2026-11-25T00:00:00Z',
+      lastSyncAt: null,
+      lastError: null,
+    });
+  }
+  const deps: SyncDeps = {
+    store,
+    graph: new GraphGateway({
+      credential: graphCredential({
+        kind: 'clientSecret',
+        tenantId: 'contoso',
+        clientId: 'roomsync',
+        clientSecret: 'x',
+        authorityHost: graph.url,
+      }),
+      baseUrl: graph.url,
+    }),
+    workplace: new WorkplaceClient({
+      baseUrl: workplace.url,
+      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
+    }),
+    logger: createLogger({ level: 'error' }),
+    now: () => new Date(),
+    horizonDays: 365,
+  };
+  return {
+    azurite,
+    graph,
+    workplace,
+    store,
+    deps,
+    close: async () => {
+      await Promise.all([azurite.stop(), graph.stop(), workplace.stop()]);
+    },
+  };
+}
+
+/** What a dead worker's every later call throws. */
+export class ProcessDied extends Error {
+  constructor(after: string) {
+    super(`the process died after ${after}`);
+    this.name = 'ProcessDied';
+  }
+}
+
+/**
+ * The dependencies of a worker whose process dies right after `step` (e.g. `graph.createEvent`)
+ * succeeds: that call's effect stays, and it and every later call (link save, claim release, …) throw
+ * ProcessDied without touching anything, as nothing runs in a dead process.
+ */
+export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
+  let dead = false;
+  const wrap = <T extends object>(target: T, prefix: string): T =>
+    new Proxy(target, {
+      get(obj, key) {
+        const value: unknown = Reflect.get(obj, key, obj);
+        if (typeof value !== 'function') return value;
+        const name = `${prefix}.${String(key)}`;
+        const method = value as (...a: unknown[]) => unknown;
+        if (method.constructor.name === 'AsyncGeneratorFunction') {
+          return (...args: unknown[]): unknown => {
+            if (dead) throw new ProcessDied(step);
+            return method.apply(obj, args);
+          };
+        }
+        return async (...args: unknown[]): Promise<unknown> => {
+          if (dead) throw new ProcessDied(step);
+          const result: unknown = await method.apply(obj, args);
+          if (name === step) {
+            dead = true;
+            throw new ProcessDied(step);
+          }
+          return result;
+        };
+      },
+    });
+  const store = Object.fromEntries(
+    Object.entries(deps.store).map(([key, value]) => [
+      key,
+      typeof value === 'object' && value !== null ? wrap(value as object, `store.${key}`) : value,
+    ]),
+  ) as unknown as SyncDeps['store'];
+  return { ...deps, store, graph: wrap(deps.graph, 'graph'), workplace: wrap(deps.workplace, 'workplace') };
+}

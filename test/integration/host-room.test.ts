@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { GraphEvent } from '../../shared/graph';
+import { syncWorkplaceChange } from '../../shared/sync/run';
+import type { ReservationWrite } from '../../shared/workplace';
+import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
+
+/**
+ * A Workplace booking of two rooms lives in Exchange as one event in its first room (the host), the
+ * other room invited. When Workplace takes the host room off, Exchange cannot give the meeting another
+ * organizer: the old event goes and it is made again in the remaining room, also when the worker dies
+ * in between. Found by the reliability fuzzer (seed 73: the host room kept the booking).
+ */
+
+const ALPHA = 'room.alpha@contoso.com';
+const BETA = 'room.beta@contoso.com';
+const ADA = 'ada@contoso.com';
+const DAY = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+
+describe('the host room taken off a Workplace booking (real Azurite and emulators)', () => {
+  let world: SyncWorld;
+  before(async () => {
+    world = await startSyncWorld([
+      { email: ALPHA, workplaceRoomId: 'wp-alpha' },
+      { email: BETA, workplaceRoomId: 'wp-beta' },
+    ]);
+    world.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
+  });
+  after(() => world.close());
+
+  const body = (subject: string, hour: string, rooms: string[]): ReservationWrite => ({
+    subject,
+    start: `${DAY}T${hour}:00:00`,
+    end: `${DAY}T${hour}:30:00`,
+    timeZone: 'UTC',
+    responsible: { email: ADA, name: 'Ada Lovelace' },
+    participants: [],
+    lines: rooms.map((roomId) => ({ roomId, status: 'confirmed' as const })),
+    recurrence: null,
+    exceptions: [],
+  });
+  const sync = (id: string, version: number, deps = world.deps) =>
+    syncWorkplaceChange(
+      {
+        v: 1,
+        correlationId: 'c',
+        kind: 'workplaceChange',
+        reservationId: id,
+        version,
+        type: 'reservation.updated',
+      },
+      deps,
+    );
+  const held = async (room: string, subject: string): Promise<GraphEvent[]> => {
+    await world.graph.meetings.settle();
+    return (
+      await world.deps.graph.calendarView(room, new Date(`${DAY}T00:00:00Z`), new Date(`${DAY}T23:59:00Z`))
+    ).filter((e) => e['subject'] === subject && e.isCancelled !== true);
+  };
+  const organizerOf = (e: GraphEvent | undefined): unknown =>
+    (e?.['organizer'] as { emailAddress?: { address?: string } } | undefined)?.emailAddress?.address;
+
+  it('the event moves to the remaining room; the old host no longer holds it', async () => {
+    const made = await world.deps.workplace.createReservation(
+      body('Budget', '09', ['wp-alpha', 'wp-beta']),
+      'host-a',
+    );
+    await sync(made.id, made.version);
+    assert.equal(organizerOf((await held(ALPHA, 'Budget'))[0]), ALPHA, 'the first room hosts it');
+    assert.equal((await held(BETA, 'Budget')).length, 1, 'the second room holds a copy');
+
+    const edited = await world.deps.workplace.replaceReservation(
+      made.id,
+      body('Budget', '09', ['wp-beta']),
+      made.version,
+    );
+    await sync(made.id, edited.version);
+    assert.deepEqual(await held(ALPHA, 'Budget'), [], 'the old host holds nothing');
+    const inBeta = await held(BETA, 'Budget');
+    assert.equal(inBeta.length, 1, 'one event in the remaining room');
+    assert.equal(organizerOf(inBeta[0]), BETA, 'which now hosts it');
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(
+      now.lines.map((l) => [l.roomId, l.status]),
+      [['wp-beta', 'confirmed']],
+      'its own copy of the old meeting is no clash: the line stays confirmed',
+    );
+    assert.equal((await world.store.links.byReservation(made.id))?.value.organizerRoom, BETA);
+  });
+
+  it('a crash after the old event went, before the new one is made: the retry makes it, exactly once', async () => {
+    const made = await world.deps.workplace.createReservation(
+      body('Forecast', '11', ['wp-alpha', 'wp-beta']),
+      'host-b',
+    );
+    await sync(made.id, made.version);
+    const edited = await world.deps.workplace.replaceReservation(
+      made.id,
+      body('Forecast', '11', ['wp-beta']),
+      made.version,
+    );
+    await assert.rejects(
+      sync(made.id, edited.version, dyingAfter(world.deps, 'graph.deleteEvent')),
+      ProcessDied,
+    );
+    await sync(made.id, edited.version, { ...world.deps, now: () => new Date(Date.now() + 61_000) });
+    assert.deepEqual(await held(ALPHA, 'Forecast'), []);
+    const inBeta = await held(BETA, 'Forecast');
+    assert.deepEqual(inBeta.map(organizerOf), [BETA], 'one event, hosted by the remaining room');
+  });
+});
