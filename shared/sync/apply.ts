@@ -162,6 +162,13 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         return;
       }
       case 'createEvent': {
+        if (record.copies.length > 0 || record.organizerRoom !== null) {
+          // The booking's event is gone (deleted in Exchange, or a worker moving it died after the
+          // delete): a new meeting replaces it, and what the link knew of the old one is forgotten
+          // (its copies going away later is no news).
+          previousMeeting ??= record.iCalUId;
+          record = { ...record, copies: [], organizerRoom: null, iCalUId: null, releasedRooms: [] };
+        }
         const reservationId = sides.workplace?.reservation.id ?? record.reservationId;
         // The reservation's first room hosts the event: its lines keep their order as rooms are added,
         // so a create retried after the reservation changed goes to the same mailbox and finds the
@@ -181,8 +188,13 @@ export async function apply(plan: Plan, sides: Sides, deps: SyncDeps): Promise<A
         const own = [record.iCalUId, sides.exchange?.event.iCalUId, previousMeeting].filter(
           (id): id is string => typeof id === 'string',
         );
-        const busy = await roomIsBusy(host, action.booking, reservationId, own, deps);
+        const busy = await roomIsBusy(host, action.booking, reservationId, own, sides.rooms, deps);
         if (busy) {
+          log.warn('The room is taken at that time; not written to Exchange', {
+            room: host,
+            busyEventId: busy.id,
+            busyICalUId: busy.iCalUId,
+          });
           await recordRoomTaken(host, reservationId, busy, sides, deps);
           forget = true;
           writes += 1;
@@ -370,6 +382,7 @@ async function roomIsBusy(
   booking: Booking,
   reservationId: string,
   ownMeetings: string[],
+  rooms: RoomDirectory,
   deps: SyncDeps,
 ): Promise<GraphEvent | undefined> {
   const horizon = new Date(deps.now().getTime() + deps.horizonDays * 86_400_000);
@@ -381,7 +394,7 @@ async function roomIsBusy(
   const from = new Date(Math.min(...slots.map((s) => s.start.getTime())));
   const to = new Date(Math.max(...slots.map((s) => s.end.getTime())));
   const items = await deps.graph.calendarView(room, from, to);
-  return items.find((item) => {
+  const clashes = items.filter((item) => {
     if (item.isCancelled === true || item.showAs === 'free') return false;
     // Our own event, made before a crash that kept the link from being saved, carries our transactionId.
     if (item.transactionId === transactionIdFor(reservationId, room)) return false;
@@ -390,6 +403,41 @@ async function roomIsBusy(
     const span = graphItemSpan(item);
     return span !== undefined && slots.some((s) => s.start < span.end && span.start < s.end);
   });
+  for (const item of clashes) {
+    // A copy of a meeting roomsync made for this same reservation before (its link since lost or
+    // replaced) is not a clash either: the link index still knows that meeting.
+    const found =
+      typeof item.iCalUId === 'string' ? await deps.store.links.lookup('iCalUId', item.iCalUId) : undefined;
+    if (found?.state === 'linked' && found.link.value.reservationId === reservationId) continue;
+    // Or a copy of a meeting an earlier try made for it in another registered room, whose link was
+    // never saved (that room's event carries this reservation's id): a stray, deleted now, before the
+    // booking's event is made here, or its rooms would decline the new meeting as a clash with it.
+    const organizer = (
+      item['organizer'] as { emailAddress?: { address?: string } } | undefined
+    )?.emailAddress?.address
+      ?.trim()
+      .toLowerCase();
+    if (
+      organizer &&
+      organizer !== room &&
+      rooms.workplaceRoomId(organizer) &&
+      typeof item.iCalUId === 'string'
+    ) {
+      const hostCopy = await deps.graph.findByICalUId(organizer, item.iCalUId);
+      const hostEvent = hostCopy ? await deps.graph.getEvent(organizer, hostCopy.id) : undefined;
+      const madeFor = hostEvent
+        ? propertiesOf(hostEvent).find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())
+            ?.value
+        : undefined;
+      if (madeFor === reservationId && hostEvent) {
+        deps.logger.warn('A stray event of this reservation in another room; deleted', { room: organizer });
+        await deps.graph.deleteEvent(organizer, hostEvent.id);
+        continue;
+      }
+    }
+    return item;
+  }
+  return undefined;
 }
 
 /** A calendarView item's start and end as instants (calendarView answers in UTC unless told otherwise). */
