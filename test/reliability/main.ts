@@ -7,9 +7,10 @@ import { startWorld } from './world';
  * fault type. Exit code 1 when any scenario failed; each failure prints how to replay it alone.
  */
 
-const USAGE = `usage: npm run fuzz -- [--scenarios N] [--seed S] [--actions A] [--verbose]
+const USAGE = `usage: npm run fuzz -- [--scenarios N] [--seed S] [--seeds a,b,…] [--actions A] [--verbose]
   --scenarios N   how many scenarios (default 50)
   --seed S        the first seed (default 1); scenario i runs seed S+i
+  --seeds a,b,…   exactly these seeds instead (the regression seeds of fixed bugs, say)
   --actions A     user actions per scenario (default ${String(DEFAULTS.actions)})
   --verbose       print every scenario's trace and the service's warnings`;
 
@@ -20,6 +21,7 @@ function main(): Promise<number> {
       options: {
         scenarios: { type: 'string', default: '50' },
         seed: { type: 'string', default: '1' },
+        seeds: { type: 'string' },
         actions: { type: 'string', default: String(DEFAULTS.actions) },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -46,16 +48,22 @@ function main(): Promise<number> {
       return Promise.resolve(2);
     }
   }
-  return run(count, first, actions, values.verbose);
+  const seeds = values.seeds
+    ? values.seeds.split(',').map((x) => Number(x.trim()))
+    : Array.from({ length: count }, (_, i) => first + i);
+  if (seeds.some((n) => !Number.isInteger(n) || n < 0)) {
+    console.error(`--seeds must list whole numbers, got ${String(values.seeds)}\n${USAGE}`);
+    return Promise.resolve(2);
+  }
+  return run(seeds, actions, values.verbose);
 }
 
-async function run(count: number, first: number, actions: number, verbose: boolean): Promise<number> {
+async function run(seeds: number[], actions: number, verbose: boolean): Promise<number> {
   const began = Date.now();
   const world = await startWorld();
   const results: ScenarioResult[] = [];
   try {
-    for (let i = 0; i < count; i += 1) {
-      const seed = first + i;
+    for (const seed of seeds) {
       const result = await runScenario(world, { ...DEFAULTS, actions, seed });
       results.push(result);
       const s = result.stats;
@@ -75,11 +83,11 @@ async function run(count: number, first: number, actions: number, verbose: boole
   } finally {
     await world.close();
   }
-  printSummary(results, first, Date.now() - began);
+  printSummary(results, Date.now() - began);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-function printSummary(results: ScenarioResult[], first: number, ms: number): void {
+function printSummary(results: ScenarioResult[], ms: number): void {
   const sum = (pick: (r: ScenarioResult) => Record<string, number>): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const r of results) for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
@@ -87,9 +95,11 @@ function printSummary(results: ScenarioResult[], first: number, ms: number): voi
   };
   const failed = results.filter((r) => !r.ok);
   const total = (f: (r: ScenarioResult) => number): number => results.reduce((n, r) => n + f(r), 0);
-  const last = first + results.length - 1;
+  const seeds = results.map((r) => r.seed);
+  const contiguous = seeds.every((seed, i) => i === 0 || seed === (seeds[i - 1] ?? 0) + 1);
+  const range = contiguous ? `${String(seeds[0])}..${String(seeds[seeds.length - 1])}` : seeds.join(', ');
   console.log(
-    `\n${String(results.length)} scenarios (seeds ${String(first)}..${String(last)}) in ${(ms / 1000).toFixed(1)} s: ` +
+    `\n${String(results.length)} scenarios (seeds ${range}) in ${(ms / 1000).toFixed(1)} s: ` +
       `${String(results.length - failed.length)} passed, ${String(failed.length)} failed` +
       (failed.length > 0 ? ` (seeds ${failed.map((r) => r.seed).join(', ')})` : ''),
   );
