@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GraphEvent } from '../../shared/graph';
-import { syncWorkplaceChange } from '../../shared/sync/run';
+import { checkRooms, syncWorkplaceChange } from '../../shared/sync/run';
 import type { ReservationWrite } from '../../shared/workplace';
 import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 
@@ -86,6 +86,28 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
       'its own copy of the old meeting is no clash: the line stays confirmed',
     );
     assert.equal((await world.store.links.byReservation(made.id))?.value.organizerRoom, BETA);
+  });
+
+  it('a room check does not decline a room just added in Workplace and not yet written to Exchange', async () => {
+    // Found by the reliability fuzzer (seed 23): the check declined it as a room that had refused the meeting.
+    const made = await world.deps.workplace.createReservation(body('Sync', '13', ['wp-alpha']), 'host-c');
+    await sync(made.id, made.version);
+    const link = await world.store.links.byReservation(made.id);
+    assert.ok(link);
+    await world.deps.workplace.replaceReservation(
+      made.id,
+      body('Sync', '13', ['wp-alpha', 'wp-beta']),
+      made.version,
+    );
+    await checkRooms({ v: 1, correlationId: 'c', kind: 'roomCheck', linkId: link.value.id }, world.deps);
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(
+      now.lines.map((l) => [l.roomId, l.status]),
+      [
+        ['wp-alpha', 'confirmed'],
+        ['wp-beta', 'confirmed'],
+      ],
+    );
   });
 
   it('a crash after the old event went, before the new one is made: the retry makes it, exactly once', async () => {
