@@ -303,6 +303,10 @@ export async function syncGraphChange(
       link?.value ??
       (reservationId ? { ...record, origin: 'workplace', organizerRoom: message.room } : record);
   }
+  if (exchange && (record.releasedRooms ?? []).includes(message.room)) {
+    // A room that had left the meeting holds it again (the organizer invited it anew): it is back in.
+    record = { ...record, releasedRooms: (record.releasedRooms ?? []).filter((r) => r !== message.room) };
+  }
   const reservationId = record.reservationId ?? (exchange ? reservationIdOf(exchange.event) : undefined);
   const workplace = await readReservation(reservationId, deps, rooms);
   const others = record.copies.filter((c) => c.room !== message.room);

@@ -27,6 +27,63 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
   });
   after(() => world.close());
 
+  it('a room invited again after it left is back in the reservation', async () => {
+    // Found by the reliability fuzzer (seed 474): the room stayed out, its line declined.
+    const graph = graphClient(world.graph.url, await fetchToken(world.graph.url));
+    const attendee = (address: string) => ({ type: 'resource', emailAddress: { address } });
+    const meeting = (await graph.api(`/users/${ADA}/events`).post({
+      subject: 'Planning',
+      start: { dateTime: `${DAY}T14:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${DAY}T14:30:00`, timeZone: 'UTC' },
+      attendees: [attendee(ALPHA), attendee(BETA)],
+    })) as { id: string };
+    const copyIn = async (room: string): Promise<string | undefined> => {
+      await world.graph.meetings.settle();
+      const items = await world.deps.graph.calendarView(
+        room,
+        new Date(`${DAY}T00:00:00Z`),
+        new Date(`${DAY}T23:59:00Z`),
+      );
+      return items.find((e) => e['subject'] === 'Planning' && e.isCancelled !== true)?.id;
+    };
+    const notify = async (room: string, eventId: string | undefined) =>
+      syncGraphChange(
+        {
+          v: 1,
+          correlationId: 'c',
+          kind: 'graphChange',
+          room,
+          subscriptionId: 's',
+          eventId: eventId ?? '',
+          changeType: 'updated',
+        },
+        world.deps,
+      );
+    const alphaCopy = await copyIn(ALPHA);
+    await notify(ALPHA, alphaCopy);
+    await notify(BETA, await copyIn(BETA));
+    await graph.api(`/users/${ADA}/events/${meeting.id}`).patch({ attendees: [attendee(BETA)] });
+    await notify(ALPHA, alphaCopy);
+    const made = await reservationNamed(world.deps.workplace, 'Planning');
+    assert.ok(made);
+    assert.deepEqual(
+      made.lines.map((l) => [l.roomId, l.status]),
+      [
+        ['wp-alpha', 'declined'],
+        ['wp-beta', 'confirmed'],
+      ],
+    );
+    await graph
+      .api(`/users/${ADA}/events/${meeting.id}`)
+      .patch({ attendees: [attendee(BETA), attendee(ALPHA)] });
+    await notify(ALPHA, await copyIn(ALPHA));
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(now.lines.map((l) => [l.roomId, l.status]).sort(), [
+      ['wp-alpha', 'confirmed'],
+      ['wp-beta', 'confirmed'],
+    ]);
+  });
+
   it('a later Workplace change reads the room that still holds it, and the reservation stays', async () => {
     const graph = graphClient(world.graph.url, await fetchToken(world.graph.url));
     const attendee = (address: string) => ({ type: 'resource', emailAddress: { address } });
