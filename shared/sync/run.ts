@@ -6,7 +6,7 @@ import {
 } from '../mapping';
 import { fingerprint as fingerprintOf } from '../model';
 import type { SyncMessage } from '../queue/messages';
-import { LinkRepository, type LinkRecord, type Versioned } from '../store';
+import { ConcurrentUpdate, LinkRepository, type LinkRecord, type Versioned } from '../store';
 import { NotFound, type Reservation } from '../workplace';
 import type { GraphEvent } from '../graph';
 import { apply, liveLines, type Sides } from './apply';
@@ -148,6 +148,13 @@ async function settle(
     // (never mass-delete on a guess): a single message must not cancel it behind the sweep's back.
     if (!link) await deps.store.links.releaseClaims(record.id, claimed);
     return { rule: 'withheld', writes: 0 };
+  }
+  if (link && plan.actions.length > 0) {
+    // Another worker may have written this booking since the link was read (its write is then in what
+    // this one read of the sides, but not in this link): deciding on that mix would undo its write.
+    // Re-checked just before writing; a changed link means reading everything again.
+    const fresh = await deps.store.links.get(link.value.id);
+    if (fresh?.etag !== link.etag) throw new ConcurrentUpdate(`link ${link.value.id}`);
   }
   let applied: Awaited<ReturnType<typeof apply>>;
   try {

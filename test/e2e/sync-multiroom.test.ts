@@ -101,11 +101,18 @@ describe('sync, multi-room meetings, end to end', () => {
         (await workplace.getReservation(made.id)).subject === 'Offsite prep (agenda)' ? true : undefined,
       20_000,
     );
+    const again = async (): Promise<number> =>
+      (
+        (await graph.api(`/users/${beta}/events`).top(100).get()) as { value: { subject: string }[] }
+      ).value.filter((e) => e.subject === 'Offsite prep (agenda)').length;
+    await waitFor('Beta booked again', async () => ((await again()) === 1 ? true : undefined), 20_000);
+    await waitFor(
+      'Beta’s line confirmed again',
+      async () => ((await lines())[idOf(beta)] === 'confirmed' ? true : undefined),
+      20_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const again = (
-      (await graph.api(`/users/${beta}/events`).top(100).get()) as { value: { subject: string }[] }
-    ).value.filter((e) => e.subject === 'Offsite prep (agenda)');
-    assert.equal(again.length, 1, 'Beta holds the meeting again');
+    assert.equal(await again(), 1, 'Beta still holds the meeting');
     assert.deepEqual(await lines(), {
       [idOf(ROOMS[0] ?? '')]: 'confirmed',
       [idOf(beta)]: 'confirmed',
