@@ -403,12 +403,18 @@ async function roomIsBusy(
     const span = graphItemSpan(item);
     return span !== undefined && slots.some((s) => s.start < span.end && span.start < s.end);
   });
+  // Meetings found to be this reservation's own: every occurrence of a series is an item of its own.
+  const own = new Set(ownMeetings);
   for (const item of clashes) {
+    if (typeof item.iCalUId === 'string' && own.has(item.iCalUId)) continue;
     // A copy of a meeting roomsync made for this same reservation before (its link since lost or
     // replaced) is not a clash either: the link index still knows that meeting.
     const found =
       typeof item.iCalUId === 'string' ? await deps.store.links.lookup('iCalUId', item.iCalUId) : undefined;
-    if (found?.state === 'linked' && found.link.value.reservationId === reservationId) continue;
+    if (found?.state === 'linked' && found.link.value.reservationId === reservationId) {
+      own.add(item.iCalUId as string);
+      continue;
+    }
     // Or a copy of a meeting an earlier try made for it in another registered room, whose link was
     // never saved (that room's event carries this reservation's id): a stray, deleted now, before the
     // booking's event is made here, or its rooms would decline the new meeting as a clash with it.
@@ -432,6 +438,7 @@ async function roomIsBusy(
       if (madeFor === reservationId && hostEvent) {
         deps.logger.warn('A stray event of this reservation in another room; deleted', { room: organizer });
         await deps.graph.deleteEvent(organizer, hostEvent.id);
+        own.add(item.iCalUId);
         continue;
       }
     }
