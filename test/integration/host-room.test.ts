@@ -110,6 +110,36 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
     );
   });
 
+  it('a series made by a try whose link was lost, in a room since taken off: deleted, not a clash for the new event', async () => {
+    // Found by the reliability fuzzer (seeds 151, 82): the other room's copies of that stray series
+    // (every occurrence) counted as clashes, and the room's line was declined.
+    const weekly = {
+      ...body('Standup', '15', ['wp-alpha', 'wp-beta']),
+      recurrence: { rrule: 'FREQ=WEEKLY;COUNT=3' },
+    };
+    const made = await world.deps.workplace.createReservation(weekly, 'host-d');
+    await assert.rejects(
+      sync(made.id, made.version, dyingAfter(world.deps, 'graph.createEvent')),
+      ProcessDied,
+    );
+    const inAlpha = await held(ALPHA, 'Standup');
+    assert.equal(organizerOf(inAlpha[0]), ALPHA, 'the dead try made the series in Alpha');
+    const edited = await world.deps.workplace.replaceReservation(
+      made.id,
+      { ...weekly, lines: [{ roomId: 'wp-beta', status: 'confirmed' }] },
+      made.version,
+    );
+    await sync(made.id, edited.version, { ...world.deps, now: () => new Date(Date.now() + 61_000) });
+    assert.deepEqual(await held(ALPHA, 'Standup'), [], 'the stray series is gone from Alpha');
+    const inBeta = await held(BETA, 'Standup');
+    assert.deepEqual(inBeta.map(organizerOf), [BETA], 'Beta hosts the booking');
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(
+      now.lines.map((l) => [l.roomId, l.status]),
+      [['wp-beta', 'confirmed']],
+    );
+  });
+
   it('a crash after the old event went, before the new one is made: the retry makes it, exactly once', async () => {
     const made = await world.deps.workplace.createReservation(
       body('Forecast', '11', ['wp-alpha', 'wp-beta']),
