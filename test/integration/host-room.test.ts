@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GraphEvent } from '../../shared/graph';
-import { checkRooms, syncWorkplaceChange } from '../../shared/sync/run';
+import { checkRooms, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
 import type { ReservationWrite } from '../../shared/workplace';
 import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 
@@ -137,6 +137,52 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
     assert.deepEqual(
       now.lines.map((l) => [l.roomId, l.status]),
       [['wp-beta', 'confirmed']],
+    );
+  });
+
+  it('an event deleted in Exchange and made again forgets the old meeting: its copies going away later change nothing', async () => {
+    // Found by the reliability fuzzer (seed 190): an old copy's removal cancelled the reservation.
+    const made = await world.deps.workplace.createReservation(
+      body('Review', '17', ['wp-alpha', 'wp-beta']),
+      'host-e',
+    );
+    await sync(made.id, made.version);
+    const [oldHost] = await held(ALPHA, 'Review');
+    const [oldCopy] = await held(BETA, 'Review');
+    assert.ok(oldHost && oldCopy);
+    const notify = (room: string, eventId: string) =>
+      syncGraphChange(
+        {
+          v: 1,
+          correlationId: 'c',
+          kind: 'graphChange',
+          room,
+          subscriptionId: 's',
+          eventId,
+          changeType: 'updated',
+        },
+        world.deps,
+      );
+    await notify(BETA, oldCopy.id);
+    // A delegate deletes the event in Alpha while Workplace renames the booking: it is made again.
+    await world.deps.graph.deleteEvent(ALPHA, oldHost.id);
+    const renamed = await world.deps.workplace.replaceReservation(
+      made.id,
+      body('Review (moved)', '17', ['wp-alpha', 'wp-beta']),
+      made.version,
+    );
+    await sync(made.id, renamed.version);
+    assert.equal((await held(ALPHA, 'Review (moved)')).length, 1, 'the event made again');
+    // Exchange cancelled Beta's copy of the old meeting; that notification comes last.
+    await notify(BETA, oldCopy.id);
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.equal(now.cancelled, false);
+    assert.deepEqual(
+      now.lines.map((l) => [l.roomId, l.status]),
+      [
+        ['wp-alpha', 'confirmed'],
+        ['wp-beta', 'confirmed'],
+      ],
     );
   });
 
