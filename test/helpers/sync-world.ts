@@ -24,6 +24,7 @@ export interface SyncWorld {
 
 export async function startSyncWorld(
   rooms: { email: string; workplaceRoomId: string }[],
+  people: { email: string; displayName: string }[] = [],
 ): Promise<SyncWorld> {
   const [azurite, graph, workplace] = await Promise.all([
     startAzurite(),
@@ -34,6 +35,7 @@ export async function startSyncWorld(
     createStorageClients(loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString })),
   );
   await store.ensure();
+  for (const person of people) graph.directory.add({ ...person, kind: 'person' });
   for (const { email, workplaceRoomId } of rooms) {
     graph.directory.add({
       email,

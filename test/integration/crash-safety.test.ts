@@ -22,8 +22,10 @@ describe('crash between a write and the link save (real Azurite and emulators)',
   let world: SyncWorld;
   let later: SyncDeps;
   before(async () => {
-    world = await startSyncWorld([{ email: ROOM, workplaceRoomId: 'wp-alpha' }]);
-    world.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
+    world = await startSyncWorld(
+      [{ email: ROOM, workplaceRoomId: 'wp-alpha' }],
+      [{ email: ADA, displayName: 'Ada Lovelace' }],
+    );
     // The retry comes after the dead worker's claims went stale (60 s).
     later = { ...world.deps, now: () => new Date(Date.now() + 61_000) };
   });

@@ -20,11 +20,13 @@ const DAY = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
 describe('the host room taken off a Workplace booking (real Azurite and emulators)', () => {
   let world: SyncWorld;
   before(async () => {
-    world = await startSyncWorld([
-      { email: ALPHA, workplaceRoomId: 'wp-alpha' },
-      { email: BETA, workplaceRoomId: 'wp-beta' },
-    ]);
-    world.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });
+    world = await startSyncWorld(
+      [
+        { email: ALPHA, workplaceRoomId: 'wp-alpha' },
+        { email: BETA, workplaceRoomId: 'wp-beta' },
+      ],
+      [{ email: ADA, displayName: 'Ada Lovelace' }],
+    );
   });
   after(() => world.close());
 

@@ -78,6 +78,11 @@ export class Model {
     });
   }
 
+  /** The occurrences not cancelled: those a user can still cancel or rename. */
+  openOccurrences(b: Planned): Occurrence[] {
+    return this.occurrences(b).filter((o) => !isCancelled(b.exceptions.get(o.index)));
+  }
+
   /** What each room should hold: `subject|start|end` (UTC), one entry per occurrence. */
   expected(room: string): string[] {
     const out: string[] = [];
@@ -85,12 +90,18 @@ export class Model {
       if (b.gone || b.handle === undefined || !b.rooms.includes(room)) continue;
       for (const o of this.occurrences(b)) {
         const exception = b.exceptions.get(o.index);
-        if (exception && 'cancelled' in exception) continue;
+        if (isCancelled(exception)) continue;
         out.push(entry(exception?.subject ?? b.subject, o.start.toJSDate(), o.end.toJSDate()));
       }
     }
     return out.sort();
   }
+}
+
+type Exception = Planned['exceptions'] extends Map<number, infer E> ? E : never;
+
+function isCancelled(exception: Exception | undefined): exception is { cancelled: true } {
+  return exception !== undefined && 'cancelled' in exception;
 }
 
 export function entry(subject: string, start: Date, end: Date): string {

@@ -176,33 +176,32 @@ function roomIdOf(email: string, people: People): string {
   return room.roomId;
 }
 
+/** The booking's subject at its next version: `b3 v1` → `b3 v2`. */
+function rename(b: Planned): string {
+  const version = Number(/ v(\d+)$/.exec(b.subject)?.[1] ?? '1') + 1;
+  b.subject = `${b.key} v${String(version)}`;
+  return `renamed to "${b.subject}"`;
+}
+
 /** A rename, a move (single bookings: a series keeps its days, so its exceptions stay meaningful) or a change of rooms. */
 function change(b: Planned, random: Random, people: People): string {
   const renamedOccurrence = [...b.exceptions.values()].some((e) => 'subject' in e);
   const choices = ['rooms', ...(renamedOccurrence ? [] : ['rename']), ...(b.series ? [] : ['move'])];
   const what = random.pick(choices);
-  if (what === 'rename') {
-    const version = Number(/ v(\d+)$/.exec(b.subject)?.[1] ?? '1') + 1;
-    b.subject = `${b.key} v${String(version)}`;
-    return `renamed to "${b.subject}"`;
-  }
+  if (what === 'rename') return rename(b);
   if (what === 'move') {
     b.day = (b.day + 1 + random.int(3)) % 12;
     return `moved to day ${String(b.day)}`;
   }
   const others = people.rooms.map((r) => r.email).filter((r) => !b.rooms.includes(r));
-  const removable = b.rooms;
   if (others.length > 0 && (b.rooms.length === 1 || random.chance(0.5))) {
     const added = random.pick(others);
     b.rooms = [...b.rooms, added];
     return `room ${added} added`;
   }
-  if (removable.length === 0 || b.rooms.length < 2) {
-    const version = Number(/ v(\d+)$/.exec(b.subject)?.[1] ?? '1') + 1;
-    b.subject = `${b.key} v${String(version)}`;
-    return `renamed to "${b.subject}"`;
-  }
-  const removed = random.pick(removable);
+  // Every room is booked already and only one is left: a rename instead.
+  if (b.rooms.length < 2) return rename(b);
+  const removed = random.pick(b.rooms);
   b.rooms = b.rooms.filter((r) => r !== removed);
   return `room ${removed} removed`;
 }
@@ -240,10 +239,7 @@ async function outlookOccurrence(
   people: People,
   step: Step,
 ): Promise<string> {
-  const open = model
-    .occurrences(b)
-    .filter((o) => !(b.exceptions.get(o.index) && 'cancelled' in (b.exceptions.get(o.index) ?? {})));
-  const target = random.pick(open);
+  const target = random.pick(model.openOccurrences(b));
   const from = target.start.minus({ hours: 1 }).toUTC().toISO() ?? '';
   const to = target.end.plus({ hours: 1 }).toUTC().toISO() ?? '';
   const instances = (await step('list occurrences', () =>
@@ -305,7 +301,7 @@ async function workplaceUpdate(
     subject: wanted.subject,
     start: wanted.start,
     end: wanted.end,
-    // Lines the sync declined stay as they are; the rooms the receptionist wants are confirmed.
+    // The rooms the receptionist wants, confirmed.
     lines: wanted.lines,
   }));
   return `${b.key}: reservation ${what}`;
@@ -318,10 +314,7 @@ async function workplaceOccurrence(
   people: People,
   step: Step,
 ): Promise<string> {
-  const open = model
-    .occurrences(b)
-    .filter((o) => !(b.exceptions.get(o.index) && 'cancelled' in (b.exceptions.get(o.index) ?? {})));
-  const target = random.pick(open);
+  const target = random.pick(model.openOccurrences(b));
   const cancel = random.chance(0.5);
   const subject = `${b.key} occurrence ${String(target.index)}`;
   const originalStart = local(target.start);
