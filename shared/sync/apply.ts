@@ -4,6 +4,7 @@ import {
   graphOccurrenceChanges,
   bookingFromReservation,
   graphEventFromBooking,
+  graphEventIdentity,
   graphPatch,
   reservationFromBooking,
   type RoomDirectory,
@@ -12,7 +13,14 @@ import { UnsupportedRecurrence, fingerprint, zoneKey, type Booking } from '../mo
 import { expand, samePattern } from '../recurrence';
 import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
-import { exchangeBooking, propertiesOf, recordCopy, transactionIdFor, type SyncDeps } from './context';
+import {
+  exchangeBooking,
+  propertiesOf,
+  recordCopy,
+  reservationIdOf,
+  transactionIdFor,
+  type SyncDeps,
+} from './context';
 import type { Action, Plan } from './decide';
 
 /** The two sides as the worker read them, and the link record being brought up to date. */
@@ -418,11 +426,7 @@ async function roomIsBusy(
     // Or a copy of a meeting an earlier try made for it in another registered room, whose link was
     // never saved (that room's event carries this reservation's id): a stray, deleted now, before the
     // booking's event is made here, or its rooms would decline the new meeting as a clash with it.
-    const organizer = (
-      item['organizer'] as { emailAddress?: { address?: string } } | undefined
-    )?.emailAddress?.address
-      ?.trim()
-      .toLowerCase();
+    const organizer = graphEventIdentity(item).organizer;
     if (
       organizer &&
       organizer !== room &&
@@ -431,11 +435,7 @@ async function roomIsBusy(
     ) {
       const hostCopy = await deps.graph.findByICalUId(organizer, item.iCalUId);
       const hostEvent = hostCopy ? await deps.graph.getEvent(organizer, hostCopy.id) : undefined;
-      const madeFor = hostEvent
-        ? propertiesOf(hostEvent).find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())
-            ?.value
-        : undefined;
-      if (madeFor === reservationId && hostEvent) {
+      if (hostEvent && reservationIdOf(hostEvent) === reservationId) {
         deps.logger.warn('A stray event of this reservation in another room; deleted', { room: organizer });
         await deps.graph.deleteEvent(organizer, hostEvent.id);
         own.add(item.iCalUId);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GraphEvent, GraphGateway } from '../graph';
-import { bookingFromGraphEvent, type RoomDirectory } from '../mapping';
+import { RESERVATION_ID_PROPERTY, bookingFromGraphEvent, type RoomDirectory } from '../mapping';
 import { canonicalBooking, type Booking } from '../model';
 import type { LinkRecord, Store } from '../store';
 import type { Logger } from '../telemetry/logger';
@@ -92,6 +92,11 @@ export function recordCopy(copies: Copy[], room: string, event: GraphEvent, noti
 /** Whether a notification's changeKey names a state of the copy already read or written. */
 export function alreadyRead(copy: Copy | undefined, changeKey: string | undefined): boolean {
   return changeKey !== undefined && (copy?.changeKey === changeKey || (copy?.seen ?? []).includes(changeKey));
+}
+
+/** The reservation an event was made for, when roomsync made it (its extended property says). */
+export function reservationIdOf(event: GraphEvent): string | undefined {
+  return propertiesOf(event).find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())?.value;
 }
 
 /** The single-value extended properties an event came with ($expand-ed on reads). */

@@ -1,9 +1,4 @@
-import {
-  RESERVATION_ID_PROPERTY,
-  bookingFromReservation,
-  graphEventIdentity,
-  type RoomDirectory,
-} from '../mapping';
+import { bookingFromReservation, graphEventIdentity, type RoomDirectory } from '../mapping';
 import { fingerprint as fingerprintOf } from '../model';
 import type { SyncMessage } from '../queue/messages';
 import { ConcurrentUpdate, LinkRepository, type LinkRecord, type Versioned } from '../store';
@@ -14,8 +9,8 @@ import {
   alreadyRead,
   exchangeBooking,
   isDeclined,
-  propertiesOf,
   recordCopy,
+  reservationIdOf,
   roomDirectory,
   type SyncDeps,
 } from './context';
@@ -46,10 +41,6 @@ export interface SyncOutcome {
    * rooms whose copies have not been seen (still being processed by Exchange, or declined at invitation).
    */
   checkRoomsOf?: string;
-}
-
-function reservationIdOf(event: GraphEvent): string | undefined {
-  return propertiesOf(event).find((p) => p.id.toLowerCase() === RESERVATION_ID_PROPERTY.toLowerCase())?.value;
 }
 
 function exchangeState(exchange: Sides['exchange']): ExchangeState {
