@@ -1,0 +1,563 @@
+/**
+ * infra/ against the code, offline. The settings part: every setting the code reads (shared/config.ts,
+ * found by calling loadConfig through a recording Proxy) is set by main.bicep for each variant its
+ * parameters select, and main.bicep sets nothing that neither the code nor the Functions host reads.
+ * The structural part: what a Bicep compiler would refuse and this reader can see (infra/README.md says
+ * what stays unchecked).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../shared/config';
+import { compileRoute } from '../../local/routes';
+import {
+  allowedValues,
+  checkBalanced,
+  isSecure,
+  literalOf,
+  parseBicep,
+  tokensText,
+  type BicepFile,
+  type Node,
+  type StringPart,
+  type Token,
+} from '../helpers/bicep';
+
+const ROOT = path.join(__dirname, '..', '..');
+const INFRA = path.join(ROOT, 'infra');
+const MAIN = path.join(INFRA, 'main.bicep');
+
+/** App settings read by the Functions host or platform, not (necessarily) by our code. */
+const HOST_SETTINGS: Record<string, string> = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'the host sends its logs, requests and metrics to this component',
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
+    'the host sends that telemetry with an Entra token of the app identity (local auth is off)',
+};
+
+/** Settings the code reads that the deployment leaves unset on purpose. */
+const NOT_DEPLOYED: Record<string, string> = {
+  AzureWebJobsStorage:
+    'a connection string; the account has shared keys off, the app uses AzureWebJobsStorage__accountName',
+  AzureWebJobsStorage__queueServiceUri:
+    'explicit endpoints; __accountName gives the same ones in public Azure',
+  AzureWebJobsStorage__tableServiceUri:
+    'explicit endpoints; __accountName gives the same ones in public Azure',
+  AzureWebJobsStorage__clientId: 'names a user-assigned identity; the app uses its system-assigned one',
+  GRAPH_AUTHORITY_HOST:
+    'sends token requests to the Graph emulator; Azure uses the default Entra ID authority',
+};
+
+/** Settings the code reads in every variant but which only some variants set. */
+const UNSET_IN_SOME_VARIANTS: Record<string, string> = {
+  WORKPLACE_API_KEY:
+    'its presence selects the API-key variant, so workplaceAuth=clientCredentials leaves it unset',
+  GRAPH_CLIENT_ID:
+    'with GRAPH_AUTH=managedIdentity it would name a user-assigned identity; the system-assigned one needs none',
+};
+
+/** Deprecated on Flex Consumption (the runtime is functionAppConfig) or meaningless there. */
+const NOT_ON_FLEX = [
+  'FUNCTIONS_WORKER_RUNTIME',
+  'FUNCTIONS_EXTENSION_VERSION',
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+  'WEBSITE_NODE_DEFAULT_VERSION',
+];
+
+/**
+ * What Azure hands the app for settings whose Bicep value is not a plain literal (a parameter, a
+ * resource property, a resolved Key Vault reference): valid examples, so loadConfig can judge the set.
+ */
+const EXAMPLES: Record<string, string> = {
+  AzureWebJobsStorage__accountName: 'stexample0001',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.in.applicationinsights.azure.com/',
+  ROOMSYNC_PUBLIC_URL: 'https://roomsync-example.azurewebsites.net',
+  ROOMSYNC_SYNC_HORIZON_DAYS: '365',
+  ROOMSYNC_ROOM_CHECK_DELAY_SECONDS: '120',
+  ROOMSYNC_LOG_LEVEL: 'info',
+  GRAPH_BASE_URL: 'https://graph.microsoft.com',
+  GRAPH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
+  GRAPH_CLIENT_ID: '00000000-0000-0000-0000-000000000002',
+  GRAPH_CLIENT_SECRET: 'graph-client-secret-value',
+  WORKPLACE_BASE_URL: 'https://workplace.example.com/api',
+  WORKPLACE_API_KEY: 'workplace-api-key-value',
+  WORKPLACE_TOKEN_URL: 'https://workplace.example.com/oauth/token',
+  WORKPLACE_CLIENT_ID: 'roomsync',
+  WORKPLACE_CLIENT_SECRET: 'workplace-client-secret-value',
+  WORKPLACE_WEBHOOK_SECRET: 'workplace-webhook-secret-0123456789',
+};
+
+/** The status page's route: another part of issue 9 registers it; until then it may be missing. */
+const PENDING_ROUTES = new Set(['status']);
+
+// ---------------------------------------------------------------------------------------------------
+
+const files = new Map<string, BicepFile>();
+function bicep(file: string): BicepFile {
+  let parsed = files.get(file);
+  if (!parsed) {
+    parsed = parseBicep(readFileSync(file, 'utf8'));
+    files.set(file, parsed);
+  }
+  return parsed;
+}
+
+/** main.bicep and every module it reaches, by absolute path. */
+function templateFiles(): string[] {
+  const seen: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.includes(file)) return;
+    seen.push(file);
+    for (const mod of bicep(file).modules) visit(path.resolve(path.dirname(file), mod.path));
+  };
+  visit(MAIN);
+  return seen;
+}
+
+function bicepFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return bicepFilesUnder(full);
+    return entry.name.endsWith('.bicep') ? [full] : [];
+  });
+}
+
+function objectEntries(node: Node | undefined, what: string): Map<string, Node> {
+  assert.ok(node?.kind === 'object', `${what} is not an object literal`);
+  return node.entries;
+}
+
+function entry(node: Node | undefined, key: string, what: string): Node | undefined {
+  return objectEntries(node, what).get(key);
+}
+
+interface Variant {
+  /** Parameter values that select it, e.g. { graphAuth: 'clientSecret', workplaceAuth: 'apiKey' }. */
+  params: Record<string, string>;
+  /** App setting name -> its Bicep value. */
+  settings: Map<string, Node>;
+}
+
+/** Splits `f(a, b[c], d)`'s argument tokens at top-level commas. */
+function callArguments(tokens: Token[], fn: string): Token[][] {
+  assert.equal(tokens[0]?.text, fn, `expected ${fn}(…), found ${tokensText(tokens)}`);
+  assert.equal(tokens[1]?.text, '(');
+  assert.equal(tokens.at(-1)?.text, ')', `${fn}(…) is followed by more: ${tokensText(tokens)}`);
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens.slice(2, -1)) {
+    if (token.kind === 'newline') continue;
+    if (token.kind === 'punct' && '([{'.includes(token.text)) depth++;
+    if (token.kind === 'punct' && ')]}'.includes(token.text)) depth--;
+    if (depth === 0 && token.kind === 'punct' && token.text === ',') args.push([]);
+    else args.at(-1)?.push(token);
+  }
+  return args;
+}
+
+/**
+ * The app settings each parameter variant yields: the `Microsoft.Web/sites/config` `appsettings`
+ * resource's properties, `union(...)` of objects declared as vars, some indexed by the parameter that
+ * picks one of their variants (`graphSettings[graphAuth]`).
+ */
+function appSettingVariants(): { file: string; variants: Variant[] } {
+  const found = templateFiles().flatMap((file) =>
+    bicep(file)
+      .resources.filter(
+        (r) =>
+          r.type.startsWith('Microsoft.Web/sites/config@') &&
+          literalOf(entry(r.body, 'name', r.symbol)) === 'appsettings',
+      )
+      .map((r) => ({ file, resource: r })),
+  );
+  assert.equal(found.length, 1, 'exactly one appsettings resource in main.bicep and its modules');
+  const [{ file, resource }] = found as [(typeof found)[number]];
+  const parsed = bicep(file);
+  const properties = entry(resource.body, 'properties', resource.symbol);
+  assert.ok(properties, 'appsettings has properties');
+
+  type Arg =
+    { name: string; object: Map<string, Node> } | { name: string; param: string; byValue: Map<string, Node> };
+  const args: Arg[] =
+    properties.kind === 'object'
+      ? [{ name: 'properties', object: properties.entries }]
+      : callArguments(properties.kind === 'expr' ? properties.tokens : [], 'union').map((arg): Arg => {
+          const text = tokensText(arg);
+          const [name, open, index, close, ...rest] = arg;
+          assert.ok(name?.kind === 'ident', `cannot read union argument ${text}`);
+          const object = objectEntries(parsed.vars.get(name.text), `var ${name.text}`);
+          if (open === undefined) return { name: name.text, object };
+          assert.ok(
+            open.text === '[' && index?.kind === 'ident' && close?.text === ']' && rest.length === 0,
+            `cannot read union argument ${text}`,
+          );
+          return { name: name.text, param: index.text, byValue: object };
+        });
+
+  const choices = args.flatMap((arg) => {
+    if (!('param' in arg)) return [];
+    const param = parsed.params.get(arg.param);
+    assert.ok(param, `${arg.name}[${arg.param}]: no parameter ${arg.param} in ${path.relative(ROOT, file)}`);
+    const allowed = allowedValues(param)?.map(String);
+    assert.ok(allowed, `parameter ${arg.param} needs @allowed: it picks a variant of ${arg.name}`);
+    assert.deepEqual(
+      [...arg.byValue.keys()].sort(),
+      [...allowed].sort(),
+      `${arg.name}'s variants = @allowed`,
+    );
+    return [{ param: arg.param, values: allowed }];
+  });
+  const combinations = choices.reduce<Record<string, string>[]>(
+    (acc, { param, values }) => acc.flatMap((c) => values.map((v) => ({ ...c, [param]: v }))),
+    [{}],
+  );
+
+  const variants = combinations.map((params) => {
+    const settings = new Map<string, Node>();
+    for (const arg of args) {
+      const value = 'param' in arg ? arg.byValue.get(params[arg.param] ?? '') : undefined;
+      const object = 'object' in arg ? arg.object : objectEntries(value, `${arg.name} variant`);
+      for (const [key, node] of object) {
+        assert.ok(!settings.has(key), `${key} is set twice (union would silently keep the last)`);
+        settings.set(key, node);
+      }
+    }
+    return { params, settings };
+  });
+  return { file, variants };
+}
+
+/** The environment Azure gives the app in a variant: literal values as written, the rest from EXAMPLES. */
+function environmentOf(variant: Variant): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, node] of variant.settings) {
+    const literal = literalOf(node);
+    const value = literal ?? EXAMPLES[key];
+    assert.ok(value !== undefined, `give ${key} an example value in EXAMPLES (its Bicep value is computed)`);
+    env[key] = value;
+  }
+  return env;
+}
+
+/** Calls loadConfig over `env` and returns every key it looked up, present or not. */
+function keysRead(env: Record<string, string>): Set<string> {
+  const read = new Set<string>();
+  const recorder = new Proxy(env, {
+    get(target, key, receiver) {
+      if (typeof key === 'string') read.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key) {
+      if (typeof key === 'string') read.add(key);
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string') read.add(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys() {
+      throw new Error('loadConfig enumerated the environment: this test can no longer tell what it reads');
+    },
+  });
+  loadConfig(recorder);
+  return read;
+}
+
+function describeVariant(variant: Variant): string {
+  return Object.entries(variant.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Each variant with the keys loadConfig reads from its settings; computed inside the tests, so they fail. */
+let analysed: { variants: Variant[]; reads: { variant: Variant; read: Set<string> }[] } | undefined;
+function analysis(): NonNullable<typeof analysed> {
+  if (!analysed) {
+    const { variants } = appSettingVariants();
+    const reads = variants.map((variant) => {
+      try {
+        return { variant, read: keysRead(environmentOf(variant)) };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(`${describeVariant(variant)}: ${message}`, { cause: err });
+      }
+    });
+    analysed = { variants, reads };
+  }
+  return analysed;
+}
+
+describe('infra: app settings against what the code reads', () => {
+  it('covers every variant the parameters select (Graph: secret or managed identity; Workplace: key or OAuth)', () => {
+    const { variants } = analysis();
+    assert.deepEqual(variants.map(describeVariant).sort(), [
+      'graphAuth=clientSecret, workplaceAuth=apiKey',
+      'graphAuth=clientSecret, workplaceAuth=clientCredentials',
+      'graphAuth=managedIdentity, workplaceAuth=apiKey',
+      'graphAuth=managedIdentity, workplaceAuth=clientCredentials',
+    ]);
+    const main = bicep(MAIN);
+    for (const param of ['graphAuth', 'workplaceAuth']) {
+      const declared = main.params.get(param);
+      assert.ok(declared, `main.bicep declares ${param}`);
+      const inModule = [...new Set(variants.map((v) => v.params[param]))].sort();
+      assert.deepEqual(
+        allowedValues(declared)?.map(String).sort(),
+        inModule,
+        `main.bicep's @allowed for ${param}`,
+      );
+    }
+  });
+
+  it('loads a valid configuration from exactly the settings each variant sets', () => {
+    for (const variant of appSettingVariants().variants) {
+      try {
+        loadConfig(environmentOf(variant));
+      } catch (err) {
+        assert.fail(`${describeVariant(variant)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  });
+
+  it('sets every setting the code reads (or says why a read one is left unset)', () => {
+    const { reads } = analysis();
+    for (const { variant, read } of reads) {
+      for (const key of read) {
+        if (variant.settings.has(key)) continue;
+        assert.ok(
+          key in NOT_DEPLOYED || key in UNSET_IN_SOME_VARIANTS,
+          `the code reads ${key}, which main.bicep does not set for ${describeVariant(variant)}`,
+        );
+      }
+    }
+  });
+
+  it('sets nothing that neither the code nor the Functions host reads', () => {
+    const { reads } = analysis();
+    for (const { variant, read } of reads) {
+      for (const key of variant.settings.keys()) {
+        assert.ok(
+          read.has(key) || key in HOST_SETTINGS,
+          `main.bicep sets ${key} for ${describeVariant(variant)}, which nothing reads`,
+        );
+      }
+    }
+  });
+
+  it('keeps its exception lists true: each entry is still read, and set or unset as it says', () => {
+    const { variants, reads } = analysis();
+    const readAnywhere = new Set(reads.flatMap(({ read }) => [...read]));
+    const setAnywhere = new Set(variants.flatMap((v) => [...v.settings.keys()]));
+    for (const key of Object.keys(NOT_DEPLOYED)) {
+      assert.ok(readAnywhere.has(key), `NOT_DEPLOYED lists ${key}, which the code no longer reads`);
+      assert.ok(!setAnywhere.has(key), `main.bicep sets ${key}: ${NOT_DEPLOYED[key] ?? ''}`);
+    }
+    for (const key of Object.keys(UNSET_IN_SOME_VARIANTS)) {
+      assert.ok(readAnywhere.has(key), `UNSET_IN_SOME_VARIANTS lists ${key}, which the code no longer reads`);
+      assert.ok(setAnywhere.has(key), `UNSET_IN_SOME_VARIANTS lists ${key}, which no variant sets`);
+    }
+    for (const key of Object.keys(HOST_SETTINGS)) {
+      assert.ok(setAnywhere.has(key), `HOST_SETTINGS lists ${key}, which main.bicep no longer sets`);
+    }
+  });
+
+  it('sets no setting that Flex Consumption deprecates', () => {
+    const { variants } = analysis();
+    for (const variant of variants) {
+      for (const key of NOT_ON_FLEX) assert.ok(!variant.settings.has(key), `${key} must not be set on Flex`);
+    }
+  });
+
+  it('sets none of the settings only the sandbox reads (local/)', () => {
+    const { variants, reads } = analysis();
+    const readAnywhere = new Set(reads.flatMap(({ read }) => [...read]));
+    const sandboxOnly = new Set<string>();
+    for (const name of readdirSync(path.join(ROOT, 'local'))) {
+      if (!name.endsWith('.ts')) continue;
+      const text = readFileSync(path.join(ROOT, 'local', name), 'utf8');
+      for (const [key] of text.matchAll(/\b(?:ROOMSYNC|GRAPH|WORKPLACE)_[A-Z0-9_]+\b/g)) {
+        if (!readAnywhere.has(key)) sandboxOnly.add(key);
+      }
+    }
+    assert.ok(sandboxOnly.has('ROOMSYNC_HOST_PORT'), 'found the sandbox-only settings in local/');
+    for (const variant of variants) {
+      for (const key of sandboxOnly)
+        assert.ok(!variant.settings.has(key), `${key} is read only by the sandbox`);
+    }
+  });
+
+  it('fails when a setting the code needs goes missing (the check above is not vacuous)', () => {
+    const { variants } = appSettingVariants();
+    const [variant] = variants;
+    assert.ok(variant);
+    const env = environmentOf(variant);
+    delete env.WORKPLACE_WEBHOOK_SECRET;
+    assert.throws(() => loadConfig(env), /WORKPLACE_WEBHOOK_SECRET/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('infra: what can be checked without the Bicep compiler', () => {
+  it('has balanced brackets and readable declarations in every .bicep file', () => {
+    const all = bicepFilesUnder(INFRA);
+    assert.ok(all.length >= 2);
+    for (const file of all) {
+      const source = readFileSync(file, 'utf8');
+      assert.doesNotThrow(() => checkBalanced(source), path.relative(ROOT, file));
+      assert.doesNotThrow(() => bicep(file), path.relative(ROOT, file));
+    }
+  });
+
+  it('reaches every module file, and every module under infra/ is used', () => {
+    const reached = templateFiles();
+    for (const file of reached) {
+      for (const mod of bicep(file).modules) {
+        const target = path.resolve(path.dirname(file), mod.path);
+        assert.ok(
+          existsSync(target),
+          `${path.relative(ROOT, file)}: module ${mod.symbol} '${mod.path}' is missing`,
+        );
+      }
+    }
+    for (const file of bicepFilesUnder(INFRA)) {
+      assert.ok(reached.includes(file), `${path.relative(ROOT, file)} is not used by main.bicep`);
+    }
+  });
+
+  it('passes each module exactly its declared parameters, every required one included', () => {
+    for (const file of templateFiles()) {
+      for (const mod of bicep(file).modules) {
+        const target = bicep(path.resolve(path.dirname(file), mod.path));
+        const passed = objectEntries(entry(mod.body, 'params', mod.symbol), `module ${mod.symbol} params`);
+        for (const name of passed.keys()) {
+          assert.ok(
+            target.params.has(name),
+            `module ${mod.symbol} is passed ${name}, which ${mod.path} does not declare`,
+          );
+        }
+        for (const param of target.params.values()) {
+          if (param.defaultValue !== undefined) continue;
+          assert.ok(passed.has(param.name), `module ${mod.symbol} lacks required parameter ${param.name}`);
+        }
+      }
+    }
+  });
+
+  it('has a parameters file that main.bicep accepts', () => {
+    const main = bicep(MAIN);
+    const json = JSON.parse(readFileSync(path.join(INFRA, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value?: unknown; reference?: unknown }>;
+    };
+    for (const [name, given] of Object.entries(json.parameters)) {
+      const param = main.params.get(name);
+      assert.ok(param, `main.parameters.json sets ${name}, which main.bicep does not declare`);
+      assert.ok(!isSecure(param), `${name} is secure: pass it at deployment, not in a file in git`);
+      const allowed = allowedValues(param);
+      if (allowed)
+        assert.ok(
+          allowed.includes(given.value as string | number),
+          `${name}: ${String(given.value)} not allowed`,
+        );
+    }
+    for (const param of main.params.values()) {
+      if (param.defaultValue !== undefined || isSecure(param)) continue;
+      assert.ok(
+        param.name in json.parameters,
+        `required parameter ${param.name} has no value in main.parameters.json`,
+      );
+    }
+  });
+
+  it('refers only to Key Vault secrets the template creates, in @Microsoft.KeyVault(SecretUri=…) form', () => {
+    const secrets = new Set<string>();
+    const references = new Set<string>();
+    for (const file of templateFiles()) {
+      const parsed = bicep(file);
+      for (const r of parsed.resources) {
+        if (!r.type.startsWith('Microsoft.KeyVault/vaults/secrets@') || r.existing) continue;
+        const name = literalOf(entry(r.body, 'name', r.symbol));
+        assert.ok(name, `secret ${r.symbol} has a literal name`);
+        secrets.add(name);
+      }
+      for (const parts of parsed.strings) {
+        const text = parts.map((p: StringPart) => (typeof p === 'string' ? p : '${…}')).join('');
+        if (!text.includes('@Microsoft.KeyVault')) continue;
+        const match = /^@Microsoft\.KeyVault\(SecretUri=\$\{…\}secrets\/([A-Za-z0-9-]+)\/\)$/.exec(text);
+        assert.ok(match?.[1], `${path.relative(ROOT, file)}: cannot read Key Vault reference ${text}`);
+        references.add(match[1]);
+      }
+    }
+    assert.ok(references.size > 0);
+    for (const name of references)
+      assert.ok(secrets.has(name), `a setting refers to secret ${name}, which is never created`);
+    for (const name of secrets)
+      assert.ok(references.has(name), `secret ${name} is created but no setting uses it`);
+  });
+
+  it('runs Node 20 on a Flex Consumption plan with a system-assigned identity', () => {
+    const resources = templateFiles().flatMap((file) => bicep(file).resources);
+    const plan = resources.find((r) => r.type.startsWith('Microsoft.Web/serverfarms@'));
+    const sku = entry(plan?.body, 'sku', 'plan');
+    assert.equal(literalOf(entry(sku, 'name', 'plan sku')), 'FC1');
+    assert.equal(literalOf(entry(sku, 'tier', 'plan sku')), 'FlexConsumption');
+    const site = resources.find((r) => r.type.startsWith('Microsoft.Web/sites@') && !r.existing);
+    assert.ok(site);
+    assert.equal(
+      literalOf(entry(entry(site.body, 'identity', 'site'), 'type', 'identity')),
+      'SystemAssigned',
+    );
+    const config = entry(entry(site.body, 'properties', 'site'), 'functionAppConfig', 'site properties');
+    const runtime = entry(config, 'runtime', 'functionAppConfig');
+    assert.equal(literalOf(entry(runtime, 'name', 'runtime')), 'node');
+    assert.equal(literalOf(entry(runtime, 'version', 'runtime')), '20');
+    const storage = entry(entry(config, 'deployment', 'functionAppConfig'), 'storage', 'deployment');
+    assert.equal(literalOf(entry(storage, 'type', 'deployment storage')), 'blobContainer');
+    const auth = entry(storage, 'authentication', 'deployment storage');
+    assert.equal(literalOf(entry(auth, 'type', 'authentication')), 'SystemAssignedIdentity');
+    const account = resources.find(
+      (r) => r.type.startsWith('Microsoft.Storage/storageAccounts@') && !r.existing,
+    );
+    const sharedKey = entry(entry(account?.body, 'properties', 'storage'), 'allowSharedKeyAccess', 'storage');
+    assert.equal(sharedKey?.kind === 'expr' ? tokensText(sharedKey.tokens) : undefined, 'false');
+  });
+
+  it('outputs the URL of every HTTP function callable without path parameters, and no other', () => {
+    const host = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8')) as {
+      extensions?: { http?: { routePrefix?: string } };
+    };
+    const prefix = host.extensions?.http?.routePrefix ?? 'api';
+    const routes = readdirSync(path.join(ROOT, 'functions'))
+      .filter((name) => name.endsWith('.ts'))
+      .flatMap((name) => [
+        ...readFileSync(path.join(ROOT, 'functions', name), 'utf8').matchAll(/\broute:\s*'([^']+)'/g),
+      ])
+      .map((m) => m[1] ?? '');
+    const outputs = [...bicep(MAIN).outputs.values()].flatMap(({ value }) => {
+      if (value.kind !== 'string') return [];
+      const last = value.parts.at(-1);
+      const match = typeof last === 'string' ? new RegExp(`^/${prefix}/(.+)$`).exec(last) : null;
+      return match?.[1] ? [match[1]] : [];
+    });
+    for (const route of routes) {
+      const needsParameter = route.split('/').some((s) => s.startsWith('{') && !s.endsWith('?}'));
+      if (needsParameter) continue;
+      assert.ok(
+        outputs.some((out) => compileRoute(route)(`/${out}`)),
+        `no output URL for route ${route}`,
+      );
+    }
+    for (const out of outputs) {
+      const registered = routes.some((route) => compileRoute(route)(`/${out}`));
+      assert.ok(
+        registered || PENDING_ROUTES.has(out),
+        `output URL /${prefix}/${out} matches no function route`,
+      );
+    }
+  });
+});
