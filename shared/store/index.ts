@@ -4,17 +4,22 @@ import { DeliveryRepository, type DeliveryRecord } from './deliveries';
 import { DeltaStateRepository, type DeltaStateRecord } from './delta-state';
 import { LinkRepository, type LinkRecord } from './links';
 import { RoomRepository, type RoomRecord } from './rooms';
+import { RoomStatusRepository, type RoomOutcome, type RoomStatusRecord } from './room-status';
 import { SubscriptionRepository, type SubscriptionRecord } from './subscriptions';
 import { JsonTable } from './table';
 
 export { ConcurrentUpdate, tableKey, type Versioned } from './table';
 export type { ConflictRecord, DeliveryRecord, DeltaStateRecord, LinkRecord, RoomRecord, SubscriptionRecord };
+export type { RoomOutcome, RoomStatusRecord };
+export type { DeclineSeen, LagBasis } from './room-status';
+export { columnsOf } from './room-status';
 export {
   ConflictRepository,
   DeliveryRepository,
   DeltaStateRepository,
   LinkRepository,
   RoomRepository,
+  RoomStatusRepository,
   SubscriptionRepository,
 };
 export { DELIVERY_RETENTION_DAYS } from './deliveries';
@@ -29,6 +34,8 @@ export const TABLES = {
   conflicts: 'conflicts',
   /** Workplace webhook deliveryIds already accepted (repeats are answered, not queued). */
   deliveries: 'deliveries',
+  /** How each room's sync is going, one row per room, for the status page (room-status.ts). */
+  roomStatus: 'roomstatus',
 } as const;
 
 export interface Store {
@@ -38,6 +45,7 @@ export interface Store {
   deltaState: DeltaStateRepository;
   conflicts: ConflictRepository;
   deliveries: DeliveryRepository;
+  roomStatus: RoomStatusRepository;
   /** Creates the tables that do not exist yet (at start-up; cheap when they do). */
   ensure(): Promise<void>;
 }
@@ -50,6 +58,7 @@ export function createStore(storage: StorageClients): Store {
   const deltaState = new JsonTable<DeltaStateRecord>(storage.table(TABLES.deltaState));
   const conflicts = new JsonTable<ConflictRecord>(storage.table(TABLES.conflicts));
   const deliveries = new JsonTable<DeliveryRecord>(storage.table(TABLES.deliveries));
+  const roomStatus = new RoomStatusRepository(storage.table(TABLES.roomStatus));
   return {
     rooms: new RoomRepository(rooms),
     links: new LinkRepository(links, linkIndex),
@@ -57,9 +66,12 @@ export function createStore(storage: StorageClients): Store {
     deltaState: new DeltaStateRepository(deltaState),
     conflicts: new ConflictRepository(conflicts),
     deliveries: new DeliveryRepository(deliveries),
+    roomStatus,
     async ensure() {
       await Promise.all(
-        [rooms, links, linkIndex, subscriptions, deltaState, conflicts, deliveries].map((t) => t.ensure()),
+        [rooms, links, linkIndex, subscriptions, deltaState, conflicts, deliveries, roomStatus].map((t) =>
+          t.ensure(),
+        ),
       );
     },
   };
