@@ -1,6 +1,7 @@
 import { GraphStale, GraphThrottled } from '../graph';
 import type { EnqueueOptions } from '../queue/encoding';
 import type { SyncMessage } from '../queue/messages';
+import { watchSync, type SyncProbe } from '../status/probe';
 import { ConcurrentUpdate } from '../store';
 import { Stale, Throttled } from '../workplace';
 import { backfillRoom } from './backfill';
@@ -22,6 +23,11 @@ export interface WorkerEnv {
   /** Waits before a re-read; the fuzzer's clock does not wait for real. */
   sleep(ms: number): Promise<void>;
   random(): number;
+  /**
+   * When the queue took the message (the trigger's `insertionTime`), if the host passes it on: the start
+   * of the room status's lag for changes that carry no time of their own.
+   */
+  insertedAt?: Date;
 }
 
 /** How often a change waits for another worker's link before it fails like any other error. */
@@ -112,8 +118,10 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
   const log = deps.logger;
   const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
     env.enqueue(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
+  // The rooms' status (GET /api/status) is read off the calls the message makes, and written once at the end.
+  const probe = watchSync(message, deps, env.insertedAt);
   try {
-    await runWithRereads(message, env);
+    await runWithRereads(message, { ...env, deps: probe.deps });
   } catch (err) {
     const waits = message.waits ?? 0;
     if (err instanceof LinkInProgress && waits < MAX_WAITS) {
@@ -136,6 +144,23 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
         err instanceof Error ? err.message : String(err),
       );
     }
+    await recordStatus(probe, deps, err);
     throw err;
+  }
+  await recordStatus(probe, deps);
+}
+
+/**
+ * One write of the rooms' status per message. Never fails the message: a status that could not be
+ * written is logged, and the next message about the room writes it again.
+ */
+async function recordStatus(probe: SyncProbe, deps: WorkerEnv['deps'], error?: unknown): Promise<void> {
+  try {
+    const outcomes = await probe.outcomes(error);
+    if (outcomes.length > 0) await deps.store.roomStatus.record(outcomes);
+  } catch (err) {
+    deps.logger.warn("Could not record the rooms' sync status", {
+      error: err instanceof Error ? err.name : 'unknown',
+    });
   }
 }
