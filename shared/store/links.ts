@@ -25,6 +25,11 @@ export interface LinkRecord {
   isSeries?: boolean;
   /** Why the booking is not written to the other side (a pattern Exchange cannot express), while so. */
   notSynced?: { reason: 'unsupportedRecurrence'; detail: string } | null;
+  /**
+   * A worker is writing the booking to a side until then (a lease): what the sides hold may be half
+   * written, so no other worker decides on them meanwhile. A lease whose worker died lapses.
+   */
+  writingUntil?: string | null;
   updatedAt: string;
 }
 
@@ -39,6 +44,11 @@ interface IndexRow {
   linkId: string;
   /** For a claim: when it was made, so a claim whose worker died can be taken over. */
   claimedAt?: string;
+  /**
+   * For a row written with its link: when. A row naming a link that never came (its create died) or
+   * is gone (deleted while another worker's save was writing its rows) is taken over once this old.
+   */
+  writtenAt?: string;
   /** For an event's row: whose calendar holds it, and its id (so a room's copies can be listed). */
   room?: string;
   eventId?: string;
@@ -135,9 +145,10 @@ export class LinkRepository {
     if (await this.index.insert(indexPartition(kind), key, claim)) return linkId;
     const existing = await this.index.get(indexPartition(kind), key);
     if (!existing) return this.claim(kind, key, linkId, now, staleAfterMs);
-    // A row without claimedAt was written with its link (create or save is under way or done): never stale.
-    const claimedAt = existing.value.claimedAt;
-    const age = claimedAt === undefined ? 0 : now.getTime() - Date.parse(claimedAt);
+    // A row written with its link whose link is not there after a while names a link that will not
+    // come; so does a claim whose worker died.
+    const since = existing.value.claimedAt ?? existing.value.writtenAt;
+    const age = since === undefined ? Infinity : now.getTime() - Date.parse(since);
     if (age > staleAfterMs && !(await this.get(existing.value.linkId))) {
       await this.index.replace(indexPartition(kind), key, claim, existing.etag);
       return linkId;
@@ -175,6 +186,28 @@ export class LinkRepository {
     return this.links.replace(LINK, link.id, link, etag);
   }
 
+  /**
+   * Takes the link's write lease, if the link is still as read (`etag`): ConcurrentUpdate otherwise. Only
+   * the link's row changes; the returned etag is the one the write's final save must match.
+   */
+  lease(link: Versioned<LinkRecord>, until: Date): Promise<string> {
+    return this.links.replace(
+      LINK,
+      link.value.id,
+      { ...link.value, writingUntil: until.toISOString() },
+      link.etag,
+    );
+  }
+
+  /** Gives a lease back unused (the write failed): the link as it was before. Lost to a takeover: fine. */
+  async endLease(link: LinkRecord, leaseEtag: string): Promise<void> {
+    try {
+      await this.links.replace(LINK, link.id, { ...link, writingUntil: null }, leaseEtag);
+    } catch (err) {
+      if (!(err instanceof ConcurrentUpdate)) throw err;
+    }
+  }
+
   async delete(link: LinkRecord): Promise<void> {
     await this.links.delete(LINK, link.id);
     for (const copy of link.copies)
@@ -184,7 +217,8 @@ export class LinkRepository {
   }
 
   private async writeIndex(link: LinkRecord): Promise<void> {
-    const row = { linkId: link.id };
+    // The link's own time (the sync's clock, as claims use), stamped just before this write.
+    const row = { linkId: link.id, writtenAt: link.updatedAt };
     for (const copy of link.copies)
       await this.index.put(indexPartition('event'), eventIndexKey(copy.room, copy.eventId), {
         ...row,

@@ -115,7 +115,7 @@ export class JsonTable<T> {
     }
   }
 
-  /** Replaces the row read with `etag`; ConcurrentUpdate when it changed since. */
+  /** Replaces the row read with `etag`; ConcurrentUpdate when it changed, or went, since. */
   async replace(partition: string, row: string, value: T, etag: string): Promise<string> {
     try {
       const res = await this.client.updateEntity<JsonEntity>(
@@ -125,7 +125,8 @@ export class JsonTable<T> {
       );
       return res.etag ?? '';
     } catch (err) {
-      if (status(err) === 412) throw new ConcurrentUpdate(`${partition}/${row}`);
+      // 404: another worker deleted it, which is as much a change since the read as a new version.
+      if (status(err) === 412 || status(err) === 404) throw new ConcurrentUpdate(`${partition}/${row}`);
       throw err;
     }
   }

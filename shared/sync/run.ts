@@ -1,7 +1,7 @@
 import { bookingFromReservation, graphEventIdentity, type RoomDirectory } from '../mapping';
 import { fingerprint as fingerprintOf } from '../model';
 import type { SyncMessage } from '../queue/messages';
-import { ConcurrentUpdate, LinkRepository, type LinkRecord, type Versioned } from '../store';
+import { LinkRepository, type LinkRecord, type Versioned } from '../store';
 import { NotFound, type Reservation } from '../workplace';
 import type { GraphEvent } from '../graph';
 import { apply, liveLines, type Sides } from './apply';
@@ -140,21 +140,25 @@ async function settle(
     if (!link) await deps.store.links.releaseClaims(record.id, claimed);
     return { rule: 'withheld', writes: 0 };
   }
-  if (link && plan.actions.length > 0) {
-    // Another worker may have written this booking since the link was read (its write is then in what
-    // this one read of the sides, but not in this link): deciding on that mix would undo its write.
-    // Re-checked just before writing; a changed link means reading everything again.
-    const fresh = await deps.store.links.get(link.value.id);
-    if (fresh?.etag !== link.etag) throw new ConcurrentUpdate(`link ${link.value.id}`);
+  // Another worker may be writing this booking: what this one read of the sides may then hold its write
+  // while the link does not yet, and deciding on that mix would undo it. The writer holds a lease on the
+  // link from before its write until the link's save; a link read before the lease fails the lease's
+  // conditional save below, one read during it waits here.
+  let etag = link?.etag;
+  if (link) {
+    if (leased(link.value, deps)) throw new LinkInProgress(`link ${link.value.id}`);
+    if (plan.actions.length > 0) etag = await deps.store.links.lease(link, leaseEnd(deps));
   }
   let applied: Awaited<ReturnType<typeof apply>>;
   try {
     applied = await apply(plan, sides, deps);
   } catch (err) {
     // A retry will claim again; a claim left behind would keep every other message of this booking
-    // waiting for a link this run will not write. (Writes already made are safe to repeat: the
-    // Idempotency-Key and transactionId return the first result.)
+    // waiting for a link this run will not write, and a lease kept would hold them until it lapses.
+    // (Writes already made are safe to repeat: the Idempotency-Key and transactionId return the first
+    // result.)
     if (!link) await deps.store.links.releaseClaims(record.id, claimed);
+    else if (etag !== link.etag && etag) await deps.store.links.endLease(link.value, etag);
     throw err;
   }
   // What each side holds now, as written or else as read: the agreement the next run compares with.
@@ -180,12 +184,13 @@ async function settle(
   next = {
     ...next,
     ...(known ? { isSeries: known.recurrence !== null } : {}),
+    writingUntil: null,
     updatedAt: deps.now().toISOString(),
   };
   if (applied.forget) {
     if (link) await deps.store.links.delete(link.value);
   } else if (next.copies.length > 0 || next.workplaceFingerprint !== null) {
-    if (link) await deps.store.links.save(next, link.etag);
+    if (link && etag) await deps.store.links.save(next, etag);
     else await deps.store.links.create(next);
     const written = plan.actions.find((a) =>
       ['createReservation', 'updateReservation', 'createEvent', 'updateEvent'].includes(a.kind),
@@ -198,9 +203,26 @@ async function settle(
       ...(unseen.length > 0 ? { checkRoomsOf: next.id } : {}),
     };
   }
-  // Nothing linked: the claims made for this booking must not keep its next changes waiting.
+  // Nothing linked: the claims made for this booking must not keep its next changes waiting, nor (the
+  // link kept as it was) its lease.
   if (!link) await deps.store.links.releaseClaims(record.id, claimed);
+  else if (!applied.forget && etag && etag !== link.etag) await deps.store.links.endLease(link.value, etag);
   return { rule: plan.rule, writes: applied.writes };
+}
+
+/**
+ * How long a write may hold a booking's link: longer than any write with its retries takes; a lease
+ * outliving its worker (killed mid-write) keeps the booking's other changes waiting this long at most.
+ */
+export const LEASE_MS = 60_000;
+
+function leaseEnd(deps: SyncDeps): Date {
+  return new Date(deps.now().getTime() + LEASE_MS);
+}
+
+/** Whether another worker holds the link's write lease now. */
+function leased(link: LinkRecord, deps: SyncDeps): boolean {
+  return link.writingUntil != null && Date.parse(link.writingUntil) > deps.now().getTime();
 }
 
 /** Whether the event is the room's own (the room organizes it), not a copy of another's meeting. */
@@ -336,6 +358,7 @@ async function releaseRoom(
   deps: SyncDeps,
   reason = `The room ${room} no longer holds the meeting in Exchange.`,
 ): Promise<SyncOutcome> {
+  if (leased(link.value, deps)) throw new LinkInProgress(`link ${link.value.id}`);
   const roomId = rooms.workplaceRoomId(room);
   const line = workplace?.reservation.lines.find((l) => l.roomId === roomId);
   let next: LinkRecord = {
@@ -356,13 +379,26 @@ async function releaseRoom(
       lines: workplace.reservation.lines.filter((l) => l.roomId !== roomId),
     };
     const expected = fingerprintOf(bookingFromReservation(liveLines(remaining, rooms), rooms));
+    // It holds the lease too: a worker reading the reservation before the decline lands must not take
+    // the still-confirmed line for a change against this link.
     next = { ...next, exchangeFingerprint: expected, workplaceFingerprint: expected };
-    const etag = await deps.store.links.save(next, link.etag);
-    const declined = await deps.workplace.declineLine(workplace.reservation.id, roomId, reason);
+    const etag = await deps.store.links.save(
+      { ...next, writingUntil: leaseEnd(deps).toISOString() },
+      link.etag,
+    );
+    let declined: Reservation;
+    try {
+      declined = await deps.workplace.declineLine(workplace.reservation.id, roomId, reason);
+    } catch (err) {
+      // The link as it was, so the retry of this change finds the room's copy to release again.
+      await deps.store.links.endLease(link.value, etag);
+      throw err;
+    }
     next = {
       ...next,
       workplaceVersion: declined.version,
       workplaceFingerprint: fingerprintOf(bookingFromReservation(liveLines(declined, rooms), rooms)),
+      writingUntil: null,
     };
     writes += 1;
     await deps.store.links.save(next, etag);

@@ -96,12 +96,15 @@ export class ProcessDied extends Error {
 }
 
 /**
- * The dependencies of a worker whose process dies right after `step` (e.g. `graph.createEvent`)
- * succeeds: that call's effect stays, and it and every later call (link save, claim release, …) throw
- * ProcessDied without touching anything, as nothing runs in a dead process.
+ * The dependencies with `afterStep` run right after `step` (e.g. `graph.createEvent`) succeeds, before
+ * its result returns to the caller; `blocked()` true makes every call throw what `blockedError()` makes.
  */
-export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
-  let dead = false;
+function intercepting(
+  deps: SyncDeps,
+  step: string,
+  afterStep: () => Promise<void>,
+  blocked: () => Error | undefined,
+): SyncDeps {
   const wrap = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {
       get(obj, key) {
@@ -111,17 +114,18 @@ export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
         const method = value as (...a: unknown[]) => unknown;
         if (method.constructor.name === 'AsyncGeneratorFunction') {
           return (...args: unknown[]): unknown => {
-            if (dead) throw new ProcessDied(step);
+            const error = blocked();
+            if (error) throw error;
             return method.apply(obj, args);
           };
         }
         return async (...args: unknown[]): Promise<unknown> => {
-          if (dead) throw new ProcessDied(step);
+          const before = blocked();
+          if (before) throw before;
           const result: unknown = await method.apply(obj, args);
-          if (name === step) {
-            dead = true;
-            throw new ProcessDied(step);
-          }
+          if (name === step) await afterStep();
+          const after = blocked();
+          if (after) throw after;
           return result;
         };
       },
@@ -133,4 +137,46 @@ export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
     ]),
   ) as unknown as SyncDeps['store'];
   return { ...deps, store, graph: wrap(deps.graph, 'graph'), workplace: wrap(deps.workplace, 'workplace') };
+}
+
+/**
+ * The dependencies of a worker whose process dies right after `step` (e.g. `graph.createEvent`)
+ * succeeds: that call's effect stays, and it and every later call (link save, claim release, …) throw
+ * ProcessDied without touching anything, as nothing runs in a dead process.
+ */
+export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
+  let dead = false;
+  return intercepting(
+    deps,
+    step,
+    () => {
+      dead = true;
+      return Promise.resolve();
+    },
+    () => (dead ? new ProcessDied(step) : undefined),
+  );
+}
+
+/**
+ * The dependencies of a worker that stops right after `step` succeeds until `resume()` (another worker
+ * runs meanwhile): `reached` settles when it has stopped there.
+ */
+export function pausingAfter(
+  deps: SyncDeps,
+  step: string,
+): { deps: SyncDeps; reached: Promise<void>; resume(): void } {
+  let arrive = (): void => undefined;
+  let resume = (): void => undefined;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  const paused = intercepting(
+    deps,
+    step,
+    () => {
+      arrive();
+      return resumed;
+    },
+    () => undefined,
+  );
+  return { deps: paused, reached, resume };
 }

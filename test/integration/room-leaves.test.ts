@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
+import type { SyncDeps } from '../../shared/sync/context';
+import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
 import { fetchToken, graphClient } from '../helpers/graph-client';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world';
+import { pausingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 import { reservationNamed } from '../helpers/workplace';
 
 /**
@@ -53,7 +54,7 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
     assert.ok(copy, `${room} holds the meeting`);
     return copy.id;
   };
-  const notify = (room: string, eventId: string) =>
+  const notify = (room: string, eventId: string, deps: SyncDeps = world.deps) =>
     syncGraphChange(
       {
         v: 1,
@@ -64,6 +65,11 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
         eventId,
         changeType: 'updated',
       },
+      deps,
+    );
+  const reservationChanged = (reservationId: string) =>
+    syncWorkplaceChange(
+      { v: 1, correlationId: 'c', kind: 'workplaceChange', reservationId, type: 'reservation.updated' },
       world.deps,
     );
 
@@ -91,6 +97,39 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
       ['wp-alpha', 'confirmed'],
       ['wp-beta', 'confirmed'],
     ]);
+  });
+
+  it('a change read while the room is being taken back in waits for it instead of undoing it', async () => {
+    // The multi-room e2e, about 1 run in 4: the webhook of the write that confirmed the room again was
+    // handled between that write and its link's save; the link still held the room out, so the
+    // reservation looked changed in Workplace and the room's line was declined again.
+    const { graph, id } = await organize('Standup', '16');
+    const alphaCopy = await copyIn(ALPHA, 'Standup');
+    await notify(ALPHA, alphaCopy);
+    await notify(BETA, await copyIn(BETA, 'Standup'));
+    await graph.api(`/users/${ADA}/events/${id}`).patch({ attendees: [attendee(BETA)] });
+    await notify(ALPHA, alphaCopy);
+    const made = await reservationNamed(world.deps.workplace, 'Standup');
+    assert.ok(made);
+    await graph.api(`/users/${ADA}/events/${id}`).patch({ attendees: [attendee(BETA), attendee(ALPHA)] });
+
+    const writer = pausingAfter(world.deps, 'workplace.replaceReservation');
+    const taking = notify(ALPHA, await copyIn(ALPHA, 'Standup'), writer.deps);
+    await writer.reached;
+    const early = await reservationChanged(made.id).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    writer.resume();
+    await taking;
+    await reservationChanged(made.id);
+
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(now.lines.map((l) => [l.roomId, l.status]).sort(), [
+      ['wp-alpha', 'confirmed'],
+      ['wp-beta', 'confirmed'],
+    ]);
+    assert.ok(early instanceof LinkInProgress, 'the webhook waited for the writer');
   });
 
   it('a later Workplace change reads the room that still holds it, and the reservation stays', async () => {

@@ -99,13 +99,22 @@ describe('store: Table repositories on Azurite', () => {
     assert.equal(await store.links.claimICalUId('meeting-2', 'link-late', later), 'link-late');
   });
 
-  it('never takes over a key whose index row was written with its link, however old', async () => {
-    // create() writes the index rows (without a claim time) just before the link row itself.
-    const record = link({ reservationId: 'r-being-linked', iCalUId: null });
+  it('takes over a key whose index row names a link that is gone only once the row is stale', async () => {
+    // create() writes the index rows just before the link row itself: a fresh row is a link in the making.
+    // A row whose link never came or went (fuzz seed 54: a save wrote its rows while another worker
+    // deleted the link) kept every later change of the booking waiting for ever.
+    const writtenAt = new Date('2026-11-25T10:00:00Z');
+    const record = link({
+      reservationId: 'r-being-linked',
+      iCalUId: null,
+      updatedAt: writtenAt.toISOString(),
+    });
     await store.links.create(record);
     await store.links.delete({ ...record, copies: [], reservationId: null }); // the link row alone goes
-    const later = new Date(Date.now() + 3_600_000);
-    assert.equal(await store.links.claim('reservation', 'r-being-linked', 'intruder', later), record.id);
+    const soon = new Date(writtenAt.getTime() + 30_000);
+    assert.equal(await store.links.claim('reservation', 'r-being-linked', 'intruder', soon), record.id);
+    const later = new Date(writtenAt.getTime() + 120_000);
+    assert.equal(await store.links.claim('reservation', 'r-being-linked', 'next', later), 'next');
   });
 
   it('lets exactly one of two concurrent claims of a meeting win', async () => {
