@@ -147,6 +147,9 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
       const lagFrom = changedAt ? ('workplaceChange' as const) : insertedAt ? ('queued' as const) : null;
       const since = changedAt ?? insertedAt;
       const reason = error === undefined ? undefined : safeText(failureReason(error), concerned);
+      // A change made on one side, carried to the other; a room check or a sweep only tidies up after one
+      // (and a room check waits on purpose), so its writes are not a change's lag.
+      const changes = message.kind === 'graphChange' || message.kind === 'workplaceChange';
       return [...concerned]
         .filter((room) => !registered || registered.has(room))
         .sort()
@@ -163,7 +166,7 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
             kind: message.kind,
             correlationId: message.correlationId,
             ...(reason === undefined ? {} : { error: reason }),
-            ...(reason === undefined && writes > 0
+            ...(reason === undefined && writes > 0 && changes
               ? {
                   change: {
                     lagMs: since ? Math.max(0, now.getTime() - since.getTime()) : null,

@@ -149,7 +149,7 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     assert.deepEqual(beta?.declines, [
       { startsAt: '2026-08-03T09:00:00.000Z', startsInDays: 204, bookingWindow: true },
     ]);
-    assert.deepEqual(beta.change, { lagMs: null, lagFrom: null }, 'a write, lag unknown');
+    assert.equal(beta.change, undefined, 'a room check’s writes are no change of its own to measure');
     assert.equal(outcomes.find((o) => o.room === ALPHA)?.declines, undefined);
     assert.equal(
       calls.filter((c) => c === 'rooms.list').length,
@@ -186,6 +186,14 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     await queued.deps.workplace.getReservation('r-1');
     await queued.deps.graph.createEvent(ALPHA, {}, 'tx');
     assert.deepEqual((await queued.outcomes())[0]?.change, { lagMs: 500, lagFrom: 'queued' });
+
+    const unknown = watchSync(graphChange(ALPHA), fakeDeps({}).deps);
+    await unknown.deps.graph.createEvent(ALPHA, {}, 'tx');
+    assert.deepEqual(
+      (await unknown.outcomes())[0]?.change,
+      { lagMs: null, lagFrom: null },
+      'a write, lag unknown',
+    );
   });
 
   it('a failure is recorded for the rooms it concerned, its reason masked', async () => {
