@@ -7,6 +7,7 @@ import {
 } from '@azure/functions';
 import { checkHealth } from '../shared/health';
 import { getServices } from '../shared/runtime';
+import { summarizeRooms } from '../shared/status/gather';
 
 const services = getServices();
 
@@ -14,12 +15,15 @@ export async function healthHandler(
   _request: HttpRequest,
   _context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const report = await checkHealth(services.storage);
+  const report = await checkHealth(services.storage, 2000, {
+    rooms: async () => summarizeRooms({ store: await services.ready(), now: () => new Date() }),
+  });
   return { status: report.status === 'ok' ? 200 : 503, jsonBody: report };
 }
 
 // Anonymous on purpose: load balancers and uptime probes call it without a key, and it reveals nothing
-// but which dependencies answer.
+// but which dependencies answer and how many rooms are registered and need attention (GET /api/status,
+// with the key, says which and why).
 export const health = {
   name: 'health',
   options: {

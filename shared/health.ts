@@ -10,6 +10,18 @@ export interface HealthCheck {
 export interface HealthReport {
   status: 'ok' | 'failing';
   checks: HealthCheck[];
+  /**
+   * Registered rooms and how many need attention (subscription, sync, errors, mailbox settings; the
+   * status page has the detail). Informational: it does not change `status`, which says whether this
+   * instance can work, so a load balancer does not take it out for one room's problem. Absent when it
+   * could not be read in time.
+   */
+  rooms?: RoomsSummary;
+}
+
+export interface RoomsSummary {
+  registered: number;
+  withProblems: number;
 }
 
 async function timed(
@@ -45,11 +57,38 @@ function describe(err: unknown, signal: AbortSignal): string {
   return 'unreachable';
 }
 
-/** Probes each dependency the service cannot work without, in parallel, each within `timeoutMs`. */
-export async function checkHealth(storage: StorageClients, timeoutMs = 2000): Promise<HealthReport> {
-  const checks = await Promise.all([
-    timed('tableStorage', timeoutMs, (abortSignal) => storage.tables.getProperties({ abortSignal })),
-    timed('queueStorage', timeoutMs, (abortSignal) => storage.queues.getProperties({ abortSignal })),
+async function withinTime<T>(work: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    return await Promise.race([work().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Probes each dependency the service cannot work without, in parallel, each within `timeoutMs`; with
+ * `rooms`, adds the rooms summary it reads (within the same time, else left out).
+ */
+export async function checkHealth(
+  storage: StorageClients,
+  timeoutMs = 2000,
+  options: { rooms?: () => Promise<RoomsSummary> } = {},
+): Promise<HealthReport> {
+  const { rooms } = options;
+  const [checks, summary] = await Promise.all([
+    Promise.all([
+      timed('tableStorage', timeoutMs, (abortSignal) => storage.tables.getProperties({ abortSignal })),
+      timed('queueStorage', timeoutMs, (abortSignal) => storage.queues.getProperties({ abortSignal })),
+    ]),
+    rooms ? withinTime(rooms, timeoutMs) : Promise.resolve(undefined),
   ]);
-  return { status: checks.every((check) => check.ok) ? 'ok' : 'failing', checks };
+  return {
+    status: checks.every((check) => check.ok) ? 'ok' : 'failing',
+    checks,
+    ...(summary ? { rooms: summary } : {}),
+  };
 }

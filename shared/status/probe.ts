@@ -144,6 +144,9 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
         ...[...roomIds].flatMap((id) => emailOf(id) ?? []),
       ]);
       const now = deps.now();
+      // Lag: how long a change took from being made (Workplace's updatedAt of the version its webhook
+      // announced) or else from being queued (the queue's insertion time, when the host passes it on) to
+      // this worker having applied it to the other side; null when neither start is known.
       const lagFrom = changedAt ? ('workplaceChange' as const) : insertedAt ? ('queued' as const) : null;
       const since = changedAt ?? insertedAt;
       const reason = error === undefined ? undefined : safeText(failureReason(error), concerned);
