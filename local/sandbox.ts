@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     'roomsync sandbox is running',
     `  Functions host  ${host.url}  (${host.app.functions.map((fn) => fn.name).join(', ')})`,
     `  Health          ${host.url}/api/health`,
+    `  Status page     ${host.url}/api/status?code=<functionKey from the endpoints file>`,
     `  Graph           ${emulators.graph ? `${emulators.graph.url}  (emulator; control API under /_emulator/)` : String(env.GRAPH_BASE_URL)}`,
     `  Workplace       ${emulators.workplace ? `${emulators.workplace.url}  (emulator; API key in the endpoints file)` : String(env.WORKPLACE_BASE_URL)}`,
     `  Storage         ${azurite ? `Azurite in memory (queues ${azurite.queueEndpoint}, tables ${azurite.tableEndpoint})` : 'from AzureWebJobsStorage'}`,
