@@ -1,3 +1,5 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import {
   app,
   type HttpFunctionOptions,
@@ -27,15 +29,16 @@ export async function graphNotificationsHandler(
     return { status: 400, jsonBody: { error: 'the body is not JSON' } };
   }
   const store = await services.ready();
+  const logger = services.logger.child({ function: context.functionName });
   const outcome = await acceptGraphNotifications(body, {
     subscription: (id) => store.subscriptions.get(id),
     enqueueSync: services.enqueueSync,
     enqueueSubscription: services.enqueueSubscription,
-    logger: services.logger,
+    logger,
     correlationId: context.invocationId,
   });
   if (outcome.status === 400) return { status: 400, jsonBody: { error: outcome.error } };
-  services.logger.debug('Graph notifications enqueued', { correlationId: context.invocationId, ...outcome });
+  logger.info('Graph notifications queued', { correlationId: context.invocationId, ...outcome });
   return { status: 202 };
 }
 

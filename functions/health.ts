@@ -1,3 +1,5 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import {
   app,
   type HttpFunctionOptions,

@@ -1,3 +1,5 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
 import { getServices } from '../shared/runtime';
 

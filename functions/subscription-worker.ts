@@ -1,8 +1,11 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
 import { QUEUES, subscriptionMessageSchema } from '../shared/queue/messages';
 import { consumeQueueMessage } from '../shared/queue/poison';
 import { getServices } from '../shared/runtime';
 import { handleSubscriptionMessage } from '../shared/subscriptions/upkeep';
+import { inMessageSpan } from '../shared/telemetry/tracing';
 
 const services = getServices();
 
@@ -13,16 +16,22 @@ export async function subscriptionWorkerHandler(input: unknown, context: Invocat
     input,
     dequeueCount: context.triggerMetadata?.dequeueCount,
     schema: subscriptionMessageSchema,
-    handle: async (message) =>
-      handleSubscriptionMessage(message, {
-        store: await services.ready(),
-        graph: services.graph,
-        enqueueSync: services.enqueueSync,
-        publicUrl: services.config.publicUrl,
-        now: () => new Date(),
-        logger,
-        correlationId: message.correlationId,
-      }),
+    handle: (message) =>
+      inMessageSpan(
+        `subscription ${message.kind}`,
+        message.traceparent,
+        { 'roomsync.correlation_id': message.correlationId },
+        async () =>
+          handleSubscriptionMessage(message, {
+            store: await services.ready(),
+            graph: services.graph,
+            enqueueSync: services.enqueueSync,
+            publicUrl: services.config.publicUrl,
+            now: () => new Date(),
+            logger: logger.child({ correlationId: message.correlationId }),
+            correlationId: message.correlationId,
+          }),
+      ),
     sendToPoison: (payload) => services.enqueuePoison(QUEUES.subscriptions, payload),
     logger,
     now: () => new Date(),

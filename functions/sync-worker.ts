@@ -1,8 +1,11 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import { app, type InvocationContext, type StorageQueueFunctionOptions } from '@azure/functions';
 import { QUEUES, syncMessageSchema } from '../shared/queue/messages';
 import { consumeQueueMessage } from '../shared/queue/poison';
 import { getServices } from '../shared/runtime';
 import { processSyncMessage } from '../shared/sync/worker';
+import { inMessageSpan } from '../shared/telemetry/tracing';
 
 const services = getServices();
 
@@ -15,24 +18,32 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
     schema: syncMessageSchema,
     handle: async (message) => {
       const logger = services.logger.child({
+        function: context.functionName,
         correlationId: message.correlationId,
         kind: message.kind,
         dequeueCount,
       });
-      await processSyncMessage(message, {
-        deps: {
-          store: await services.ready(),
-          graph: services.graph,
-          workplace: services.workplace,
-          logger,
-          now: () => new Date(),
-          horizonDays: services.config.syncHorizonDays,
-        },
-        enqueue: services.enqueueSync,
-        roomCheckDelaySeconds: services.config.roomCheckDelaySeconds,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        random: Math.random,
-      });
+      const insertionTime: unknown = context.triggerMetadata?.insertionTime;
+      const insertedAt = typeof insertionTime === 'string' ? new Date(insertionTime) : undefined;
+      const attributes = { 'roomsync.correlation_id': message.correlationId, 'roomsync.kind': message.kind };
+      const store = await services.ready();
+      await inMessageSpan(`sync ${message.kind}`, message.traceparent, attributes, () =>
+        processSyncMessage(message, {
+          deps: {
+            store,
+            graph: services.graph,
+            workplace: services.workplace,
+            logger,
+            now: () => new Date(),
+            horizonDays: services.config.syncHorizonDays,
+          },
+          enqueue: services.enqueueSync,
+          roomCheckDelaySeconds: services.config.roomCheckDelaySeconds,
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          random: Math.random,
+          ...(insertedAt && !Number.isNaN(insertedAt.getTime()) ? { insertedAt } : {}),
+        }),
+      );
     },
     sendToPoison: (payload) => services.enqueuePoison(QUEUES.sync, payload),
     logger: services.logger.child({ invocationId: context.invocationId }),

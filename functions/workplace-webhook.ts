@@ -1,3 +1,5 @@
+// First: telemetry starts before the modules it instruments load.
+import '../shared/telemetry/boot';
 import {
   app,
   type HttpFunctionOptions,
@@ -27,7 +29,7 @@ export async function workplaceWebhookHandler(
       remember: async (delivery) => (await services.ready()).deliveries.remember(delivery),
       forget: async (delivery) => (await services.ready()).deliveries.forget(delivery),
     },
-    logger: services.logger,
+    logger: services.logger.child({ function: context.functionName }),
     correlationId: context.invocationId,
   });
   if (outcome.status !== 202) return { status: outcome.status, jsonBody: { error: outcome.error } };

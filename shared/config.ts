@@ -22,6 +22,17 @@ export interface Config {
    */
   roomCheckDelaySeconds: number;
   logLevel: LogLevel;
+  telemetry: TelemetryConfig;
+}
+
+/**
+ * Export to Application Insights (OpenTelemetry), on when a connection string is set: the same two
+ * settings the Functions host reads, so host and app report to one resource the same way.
+ */
+export interface TelemetryConfig {
+  connectionString: string | undefined;
+  /** Entra ID (managed identity) instead of the instrumentation key, for a resource with local auth off. */
+  entraAuth: { clientId: string | undefined } | undefined;
 }
 
 /** How the service reaches Graph: where, and as which app (secret, certificate or managed identity). */
@@ -329,6 +340,35 @@ export function loadStorageConfig(env: Environment): StorageConfig {
   }
 }
 
+function parseTelemetry(env: Environment): TelemetryConfig {
+  const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined;
+  if (connectionString && !parseConnectionString(connectionString).has('instrumentationkey'))
+    throw new SettingProblem('APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey');
+  const auth = env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING?.trim();
+  if (!auth) return { connectionString, entraAuth: undefined };
+  const parts = parseConnectionString(auth);
+  if (parts.get('authorization')?.toLowerCase() !== 'aad')
+    throw new SettingProblem(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING is not Authorization=AAD[;ClientId=…]',
+    );
+  return { connectionString, entraAuth: { clientId: parts.get('clientid') || undefined } };
+}
+
+const TELEMETRY_EXPECTS =
+  'APPLICATIONINSIGHTS_CONNECTION_STRING: an Application Insights connection string ' +
+  '(InstrumentationKey=…;IngestionEndpoint=…), or unset for no export; ' +
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING: Authorization=AAD, optionally ;ClientId=<user-assigned identity>';
+
+/** Only the telemetry settings (read before anything else, by shared/telemetry/boot.ts). */
+export function loadTelemetryConfig(env: Environment): TelemetryConfig {
+  try {
+    return parseTelemetry(env);
+  } catch (err) {
+    if (!(err instanceof SettingProblem)) throw err;
+    throw new ConfigError([`${err.message}; expected ${TELEMETRY_EXPECTS}`]);
+  }
+}
+
 /** Reads and validates every setting; throws one ConfigError listing all problems. */
 export function loadConfig(env: Environment): Config {
   const problems: string[] = [];
@@ -384,6 +424,13 @@ export function loadConfig(env: Environment): Config {
     settings.ROOMSYNC_ROOM_CHECK_DELAY_SECONDS,
   );
   const logLevel = read('ROOMSYNC_LOG_LEVEL', settings.ROOMSYNC_LOG_LEVEL);
+  let telemetry: TelemetryConfig | undefined;
+  try {
+    telemetry = parseTelemetry(env);
+  } catch (err) {
+    if (!(err instanceof SettingProblem)) throw err;
+    problems.push(`${err.message}; expected ${TELEMETRY_EXPECTS}`);
+  }
 
   if (
     problems.length > 0 ||
@@ -393,9 +440,19 @@ export function loadConfig(env: Environment): Config {
     publicUrl === undefined ||
     syncHorizonDays === undefined ||
     roomCheckDelaySeconds === undefined ||
-    logLevel === undefined
+    logLevel === undefined ||
+    telemetry === undefined
   ) {
     throw new ConfigError(problems);
   }
-  return { storage, graph, workplace, publicUrl, syncHorizonDays, roomCheckDelaySeconds, logLevel };
+  return {
+    storage,
+    graph,
+    workplace,
+    publicUrl,
+    syncHorizonDays,
+    roomCheckDelaySeconds,
+    logLevel,
+    telemetry,
+  };
 }

@@ -6,6 +6,7 @@ import { QUEUES, type SubscriptionMessage, type SyncMessage } from './queue/mess
 import { createStorageClients, type StorageClients } from './storage';
 import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './telemetry/logger';
+import { currentTraceparent } from './telemetry/tracing';
 import { WorkplaceClient } from './workplace';
 
 /** What the functions share within one worker process: built once, on first use. */
@@ -27,6 +28,13 @@ export interface Services {
 }
 
 let services: Services | undefined;
+
+/** The message with the active trace on it, unless it carries one already (a put-back keeps its own). */
+function traced<T extends { traceparent?: string | undefined }>(message: T): T {
+  if (message.traceparent) return message;
+  const traceparent = currentTraceparent();
+  return traceparent ? { ...message, traceparent } : message;
+}
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
@@ -77,8 +85,8 @@ export function getServices(): Services {
         baseUrl: config.graph.baseUrl,
       }),
       workplace: new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth }),
-      enqueueSync: async (message, options) => enqueue(await queue(QUEUES.sync), message, options),
-      enqueueSubscription: async (message) => enqueue(await queue(QUEUES.subscriptions), message),
+      enqueueSync: async (message, options) => enqueue(await queue(QUEUES.sync), traced(message), options),
+      enqueueSubscription: async (message) => enqueue(await queue(QUEUES.subscriptions), traced(message)),
       enqueuePoison: async (name, payload) => enqueue(await queue(`${name}-poison`), payload),
       ready: ensureStore,
     };

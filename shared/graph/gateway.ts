@@ -11,6 +11,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from '../mapping/graph-properties';
+import { CallMetricsHandler } from './call-metrics';
 import { GraphNotFound, graphFailure } from './errors';
 import { MailboxLimiter } from './mailbox-limiter';
 
@@ -96,8 +97,10 @@ export class GraphGateway {
     const telemetry = new TelemetryHandler();
     auth.setNext(retry);
     retry.setNext(redirect);
+    const counted = new CallMetricsHandler();
     redirect.setNext(telemetry);
-    telemetry.setNext(new HTTPMessageHandler());
+    telemetry.setNext(counted);
+    counted.setNext(new HTTPMessageHandler());
     this.client = Client.initWithMiddleware({
       baseUrl,
       defaultVersion: 'v1.0',

@@ -115,5 +115,10 @@ export async function acceptWorkplaceWebhook(
     if (remembered) await deps.deliveries?.forget(delivery).catch(() => undefined);
     throw err;
   }
+  deps.logger.info('Workplace change queued', {
+    correlationId: deps.correlationId,
+    reservationId: e.reservationId,
+    version: e.version,
+  });
   return { status: 202, duplicate: false };
 }

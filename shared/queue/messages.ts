@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTraceparent } from '../telemetry/tracing';
 
 /**
  * What the HTTP functions enqueue and the workers consume. Every message carries a schema version and
@@ -35,6 +36,12 @@ const envelope = {
   waits: z.number().int().nonnegative().optional(),
   /** Only ever on a message in a poison queue; a worker never acts on it. */
   failure: failureSchema.optional(),
+  /**
+   * The W3C traceparent of the span that queued it: storage queues carry no trace context, and the
+   * worker's span continues this trace (shared/telemetry/tracing.ts). A malformed one is dropped, not
+   * the message.
+   */
+  traceparent: z.string().refine(isTraceparent).optional().catch(undefined),
 };
 
 export const syncMessageSchema = z.discriminatedUnion('kind', [

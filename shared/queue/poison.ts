@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import type { Logger } from '../telemetry/logger';
 import type { Failure } from './messages';
+import { telemetryMetrics } from '../telemetry/metrics';
 
 /**
  * A queue worker's last word on a message (design §3): the Functions runtime moves a message that failed
@@ -119,6 +120,7 @@ function correlationIdOf(input: unknown): string | undefined {
 async function poison<T>(options: ConsumeOptions<T>, reason: string, attempts: number): Promise<void> {
   const failure: Failure = { reason, at: options.now().toISOString(), attempts };
   await options.sendToPoison(withFailure(options.input, failure));
+  telemetryMetrics.poisoned(options.queue);
   const kind =
     typeof options.input === 'object' ? (options.input as { kind?: unknown } | null)?.kind : undefined;
   options.logger.error('Queue message moved to the poison queue', {

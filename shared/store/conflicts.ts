@@ -1,4 +1,5 @@
 import type { JsonTable } from './table';
+import { telemetryMetrics } from '../telemetry/metrics';
 
 /** A booking the sync did not write as asked, kept for the room's status and for an administrator. */
 export interface ConflictRecord {
@@ -20,6 +21,7 @@ export class ConflictRepository {
    * retried) is one row, updated with the latest time.
    */
   async add(conflict: ConflictRecord): Promise<void> {
+    telemetryMetrics.conflict();
     // The reservation is the stable identity: two workers racing on one webhook each start a link of their own.
     const subject = conflict.reservationId ?? conflict.linkId ?? conflict.eventId ?? conflict.at;
     await this.table.put(conflict.room.toLowerCase(), `${conflict.reason} ${subject}`, {

@@ -30,6 +30,8 @@ export interface LinkRecord {
    * written, so no other worker decides on them meanwhile. A lease whose worker died lapses.
    */
   writingUntil?: string | null;
+  /** The correlation id of the change that last wrote a side: its echo names it (logs' `causedBy`). */
+  writtenBy?: string | null;
   updatedAt: string;
 }
 

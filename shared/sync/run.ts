@@ -36,6 +36,8 @@ export interface SyncOutcome {
   writes: number;
   /** Why nothing was read or written, when that was decided before reading. */
   skipped?: 'echo' | 'notSynced';
+  /** For an echo: the correlation id of the change whose write it is, to follow one change in the logs. */
+  causedBy?: string;
   /**
    * A link whose rooms should be looked at again a little later: the write just made names registered
    * rooms whose copies have not been seen (still being processed by Exchange, or declined at invitation).
@@ -184,6 +186,7 @@ async function settle(
   next = {
     ...next,
     ...(known ? { isSeries: known.recurrence !== null } : {}),
+    ...(applied.writes > 0 ? { writtenBy: sides.correlationId } : {}),
     writingUntil: null,
     updatedAt: deps.now().toISOString(),
   };
@@ -225,6 +228,11 @@ function leased(link: LinkRecord, deps: SyncDeps): boolean {
   return link.writingUntil != null && Date.parse(link.writingUntil) > deps.now().getTime();
 }
 
+function echo(link: Versioned<LinkRecord> | undefined): SyncOutcome {
+  const causedBy = link?.value.writtenBy;
+  return { rule: 'echo', writes: 0, skipped: 'echo', ...(causedBy ? { causedBy } : {}) };
+}
+
 /** Whether the event is the room's own (the room organizes it), not a copy of another's meeting. */
 function organizes(event: GraphEvent, room: string): boolean {
   return graphEventIdentity(event).organizer === room;
@@ -264,7 +272,7 @@ export async function syncGraphChange(
   const known = await deps.store.links.byEvent(message.room, message.eventId);
   const copy = known?.value.copies.find((c) => c.room === message.room && c.eventId === message.eventId);
   // The notification of our own write (or of a state already read): no Graph call at all.
-  if (alreadyRead(copy, message.changeKey)) return { rule: 'echo', writes: 0, skipped: 'echo' };
+  if (alreadyRead(copy, message.changeKey)) return echo(known);
   const rooms = await roomDirectory(deps.store);
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   let exchange = await readEvent(message.room, message.eventId, deps, rooms);
@@ -415,7 +423,7 @@ export async function syncWorkplaceChange(
   let link = await deps.store.links.byReservation(message.reservationId);
   // A webhook for a version we wrote or already read: nothing new.
   if (alreadySeen(link, message.version)) {
-    return { rule: 'echo', writes: 0, skipped: 'echo' };
+    return echo(link);
   }
   const rooms = await roomDirectory(deps.store);
   const workplace = await readReservation(message.reservationId, deps, rooms);
@@ -436,7 +444,7 @@ export async function syncWorkplaceChange(
     // create and the link's save): the meeting owns it.
     record = link?.value ?? (made?.source === 'exchange' ? { ...record, origin: 'exchange' } : record);
     if (alreadySeen(link, workplace?.reservation.version)) {
-      return { rule: 'echo', writes: 0, skipped: 'echo' };
+      return echo(link);
     }
   }
   const exchange = link

@@ -3,6 +3,7 @@ import type { EnqueueOptions } from '../queue/encoding';
 import type { SyncMessage } from '../queue/messages';
 import { watchSync, type SyncProbe } from '../status/probe';
 import { ConcurrentUpdate } from '../store';
+import { telemetryMetrics, type Direction } from '../telemetry/metrics';
 import { Stale, Throttled } from '../workplace';
 import { backfillRoom } from './backfill';
 import type { SyncDeps } from './context';
@@ -48,12 +49,14 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
     case 'graphChange': {
       const outcome = await syncGraphChange(message, deps);
       log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
+      measure(message, outcome, 'exchangeToWorkplace', env);
       await scheduleRoomCheck(message, outcome, env);
       return;
     }
     case 'workplaceChange': {
       const outcome = await syncWorkplaceChange(message, deps);
       log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
+      measure(message, outcome, 'workplaceToExchange', env);
       await scheduleRoomCheck(message, outcome, env);
       return;
     }
@@ -81,6 +84,19 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * Metrics of a change: how it was handled, and for one that wrote, how long it took from the queue
+ * (the HTTP function's enqueue) to the other side (a put-back's wait counts, as the user waits too).
+ */
+function measure(message: SyncMessage, outcome: SyncOutcome, direction: Direction, env: WorkerEnv): void {
+  telemetryMetrics.handled({
+    kind: message.kind,
+    rule: outcome.skipped ?? (outcome.writes > 0 ? 'wrote' : 'none'),
+  });
+  if (outcome.writes > 0 && env.insertedAt)
+    telemetryMetrics.synced(direction, env.deps.now().getTime() - env.insertedAt.getTime());
 }
 
 /** After a write naming rooms whose copies were not seen yet: look at those rooms again in a while. */

@@ -1,4 +1,6 @@
 import { format } from 'node:util';
+import { logs, SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
+import { currentTraceIds } from './tracing';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -46,6 +48,35 @@ function prettyLine(time: string, level: LogLevel, message: string, fields: LogF
   return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${extras ? `  ${extras}` : ''}`;
 }
 
+const SEVERITY: Record<LogLevel, SeverityNumber> = {
+  debug: SeverityNumber.DEBUG,
+  info: SeverityNumber.INFO,
+  warn: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+};
+
+let exporting = false;
+
+/**
+ * Also hands each line to OpenTelemetry's logs (Application Insights' traces, fields as custom
+ * dimensions, joined to the active span): turned on by shared/telemetry/start.ts when telemetry is.
+ */
+export function exportLogs(on: boolean): void {
+  exporting = on;
+}
+
+function toAttributes(fields: LogFields): AnyValueMap {
+  const out: AnyValueMap = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    out[key] =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? value
+        : JSON.stringify(value);
+  }
+  return out;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -55,7 +86,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   function log(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (RANK[level] < threshold) return;
     const time = new Date().toISOString();
-    const all = { ...base, ...fields };
+    // The trace ids join a line to its change's trace (the same ids Application Insights shows).
+    const all = { ...base, ...fields, ...currentTraceIds() };
+    if (exporting) {
+      logs.getLogger('roomsync').emit({
+        severityNumber: SEVERITY[level],
+        severityText: level.toUpperCase(),
+        body: message,
+        attributes: toAttributes(sanitize({ ...base, ...fields }) as LogFields),
+      });
+    }
     write(
       style === 'pretty'
         ? prettyLine(time, level, message, all)

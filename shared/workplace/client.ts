@@ -21,6 +21,7 @@ import {
   type Reservation,
   type Room,
 } from './schemas';
+import { callOutcome, telemetryMetrics } from '../telemetry/metrics';
 
 /** A reservation as roomsync writes it (POST / PUT): the mapped body and the link's bookkeeping. */
 export type ReservationWrite = ReservationBody & {
@@ -179,6 +180,7 @@ export class WorkplaceClient {
         });
       } catch (err) {
         if (err instanceof WorkplaceError) throw err;
+        telemetryMetrics.call('workplace', 'failed');
         // No answer: the request may or may not have been done, which is why writes carry
         // Idempotency-Key or If-Match and are safe to send again.
         if (attempt >= this.policy.maxAttempts) {
@@ -191,6 +193,7 @@ export class WorkplaceClient {
         await this.sleep(backoffMs(this.policy, attempt, undefined, this.random));
         continue;
       }
+      telemetryMetrics.call('workplace', callOutcome(res.status, res.headers.has('retry-after')));
       if (res.ok) return this.read(res, call);
       if (res.status === 401 && !reauthorized) {
         // A token can be revoked before it expires: fetch a new one, once.

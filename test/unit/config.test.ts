@@ -52,7 +52,44 @@ describe('loadConfig', () => {
       syncHorizonDays: 365,
       roomCheckDelaySeconds: 120,
       logLevel: 'info',
+      telemetry: { connectionString: undefined, entraAuth: undefined },
     });
+  });
+
+  it('turns telemetry on with an Application Insights connection string, with Entra auth when asked', () => {
+    const connectionString =
+      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+    const base = {
+      ...SERVICES,
+      AzureWebJobsStorage: AZURITE,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+    };
+    assert.deepEqual(loadConfig(base).telemetry, { connectionString, entraAuth: undefined });
+    assert.deepEqual(
+      loadConfig({ ...base, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD' }).telemetry,
+      { connectionString, entraAuth: { clientId: undefined } },
+    );
+    assert.deepEqual(
+      loadConfig({ ...base, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=abc' })
+        .telemetry.entraAuth,
+      { clientId: 'abc' },
+    );
+  });
+
+  it('rejects a telemetry setting that is not what Application Insights takes, without echoing it', () => {
+    const env = { ...SERVICES, AzureWebJobsStorage: AZURITE };
+    assert.throws(
+      () => loadConfig({ ...env, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/' }),
+      (err: unknown) => err instanceof ConfigError && /no InstrumentationKey/.test(err.message),
+    );
+    assert.throws(
+      () =>
+        loadConfig({ ...env, APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=Key;Secret=s3cr3t' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /Authorization=AAD/.test(err.message) &&
+        !err.message.includes('s3cr3t'),
+    );
   });
 
   it('reads every setting it is given', () => {

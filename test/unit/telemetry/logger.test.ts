@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../shared/telemetry/logger';
+import { createLogger } from '../../../shared/telemetry/logger';
 
 describe('logger', () => {
   it('writes one JSON object per line with its context fields', () => {
