@@ -205,6 +205,8 @@ export async function unregisterRoom(email: string, deps: RoomAdminDeps): Promis
     await deps.store.subscriptions.remove(subscription.id);
   }
   await deps.store.rooms.remove(email);
+  // Its status row would otherwise greet the room again, stale, if it is registered anew.
+  await deps.store.roomStatus.remove(email);
   deps.logger.info('Room unregistered', { room: room.email, correlationId: deps.correlationId });
   return { status: 204 };
 }

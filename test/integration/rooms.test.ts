@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
+import { createStorageClients } from '../../shared/storage';
+import { createStore } from '../../shared/store';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { FUNCTION_KEY } from '../helpers/host';
 import { drainQueue, startServiceHost, type ServiceHost } from '../helpers/service-host';
@@ -118,8 +121,12 @@ describe('rooms admin API on the local host (Graph and Workplace emulators, Azur
     );
     assert.equal((await call('GET', `rooms/${ROOM}`)).status, 200);
     assert.equal((await call('POST', `rooms/${ROOM}/resync`)).status, 202);
+    const store = createStore(createStorageClients(loadStorageConfig(process.env)));
+    await store.roomStatus.record([{ room: ROOM, at: new Date(), kind: 'graphChange', correlationId: 'c' }]);
+    assert.ok(await store.roomStatus.get(ROOM));
     assert.equal((await call('DELETE', `rooms/${ROOM}`)).status, 204);
     assert.deepEqual(graphSubscriptions(), []);
+    assert.equal(await store.roomStatus.get(ROOM), undefined, 'its status row goes with it');
     await drainSync();
     for (const [method, path] of [
       ['GET', `rooms/${ROOM}`],
