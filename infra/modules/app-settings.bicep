@@ -43,7 +43,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
 }
 
-// Read by the Functions host (and, for storage, by the code too).
+// Read by the Functions host, and by the code too (storage; Application Insights for the app's own
+// OpenTelemetry export, shared/telemetry/start.ts).
 var hostSettings = {
   // Identity-based host storage (the Functions convention): the system-assigned identity, blob/queue/
   // table endpoints derived from the account name. shared/config.ts reads the same setting.

@@ -28,7 +28,10 @@ const ROOT = path.join(__dirname, '..', '..');
 const INFRA = path.join(ROOT, 'infra');
 const MAIN = path.join(INFRA, 'main.bicep');
 
-/** App settings read by the Functions host or platform, not (necessarily) by our code. */
+/**
+ * App settings read by the Functions host or platform (the two Application Insights ones are read by the
+ * code as well: shared/telemetry exports the app's own traces, metrics and logs to the same component).
+ */
 const HOST_SETTINGS: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'the host sends its logs, requests and metrics to this component',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
