@@ -18,6 +18,17 @@ import { reservationsNamed } from '../helpers/workplace';
 const ROOM = 'room.alpha@contoso.com';
 const ADA = 'ada@contoso.com';
 
+const DAY_MS = 86_400_000;
+/** A Monday two to three weeks ahead: the bookings stay in the sweep's window whenever the tests run. */
+const MONDAY = (() => {
+  const from = new Date(Date.now() + 14 * DAY_MS);
+  return new Date(
+    Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + ((8 - from.getUTCDay()) % 7)),
+  );
+})();
+/** The date `n` days after that Monday (day(1) a Tuesday), as YYYY-MM-DD. */
+const day = (n: number): string => new Date(MONDAY.getTime() + n * DAY_MS).toISOString().slice(0, 10);
+
 interface Item {
   id: string;
   subject: string;
@@ -77,15 +88,15 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
   it('carries new bookings, changes and cancellations both ways', async () => {
     const meeting = (await graph.api(`/users/${ADA}/events`).post({
       subject: 'Made in Outlook',
-      start: { dateTime: '2026-12-21T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-21T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(0)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(0)}T10:00:00`, timeZone: 'UTC' },
       attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
     })) as { id: string };
     const made = await workplace.createReservation(
       {
         subject: 'Made in Workplace',
-        start: '2026-12-22T09:00:00',
-        end: '2026-12-22T10:00:00',
+        start: `${day(1)}T09:00:00`,
+        end: `${day(1)}T10:00:00`,
         timeZone: 'Europe/Brussels',
         responsible: { email: ADA, name: 'Ada Lovelace' },
         participants: [],
@@ -133,8 +144,8 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
     assert.equal(res.status, 200);
     await graph.api(`/users/${ADA}/events`).post({
       subject: 'After expiry',
-      start: { dateTime: '2026-12-23T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-23T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(2)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(2)}T10:00:00`, timeZone: 'UTC' },
       attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
     });
     await quiescent(service);
@@ -151,12 +162,12 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
   it('a whole Outlook series deleted unannounced is found by the sweep, and its reservation cancelled', async () => {
     const series = (await graph.api(`/users/${ADA}/events`).post({
       subject: 'Weekly, then gone',
-      start: { dateTime: '2027-01-05T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2027-01-05T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(15)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(15)}T10:00:00`, timeZone: 'UTC' },
       attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
       recurrence: {
         pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] },
-        range: { type: 'numbered', startDate: '2027-01-05', numberOfOccurrences: 4 },
+        range: { type: 'numbered', startDate: day(15), numberOfOccurrences: 4 },
       },
     })) as { id: string };
     await quiescent(service);
@@ -172,11 +183,11 @@ describe('reconcile sweep, with every notification and webhook lost', () => {
 
   it('never mass-deletes on a guess: most of a room vanishing is withheld until an administrator confirms', async () => {
     const made: string[] = [];
-    for (let day = 10; day < 16; day += 1) {
+    for (let n = 10; n < 16; n += 1) {
       const event = (await graph.api(`/users/${ADA}/events`).post({
-        subject: `Planning ${String(day)}`,
-        start: { dateTime: `2027-02-${String(day)}T09:00:00`, timeZone: 'UTC' },
-        end: { dateTime: `2027-02-${String(day)}T10:00:00`, timeZone: 'UTC' },
+        subject: `Planning ${String(n)}`,
+        start: { dateTime: `${day(41 + n)}T09:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `${day(41 + n)}T10:00:00`, timeZone: 'UTC' },
         attendees: [{ type: 'resource', emailAddress: { address: ROOM, name: 'Room Alpha' } }],
       })) as { id: string };
       made.push(event.id);
