@@ -4,6 +4,7 @@ import { GraphError, badRequest } from './errors';
 import { GRAPH_JSON, type Reply } from './router';
 
 const MAX_REQUESTS = 20;
+const WRITES = new Set(['POST', 'PATCH', 'PUT']);
 
 const batchSchema = z.object({
   requests: z
@@ -35,7 +36,8 @@ function errorReply(status: number, code: string, message: string): Reply {
 }
 
 /**
- * JSON batching as Graph does it: at most 20 requests, each answered on its own (throttling included:
+ * JSON batching as Graph does it: at most 20 requests (ids unique regardless of case; a write needs a
+ * body and Content-Type, else the whole batch is 400), each answered on its own (throttling included:
  * a 429 inside a 200 envelope carries its own Retry-After), `dependsOn` ordering, and 424 for a request
  * whose dependency failed. Independent requests run concurrently.
  */
@@ -45,33 +47,46 @@ export async function runBatch(body: unknown, run: SubRequestRunner): Promise<Re
   const { requests } = parsed.data;
   if (requests.length > MAX_REQUESTS)
     throw badRequest(`Number of requests exceeds the limit of ${MAX_REQUESTS}.`, 'BadRequest');
-  const ids = new Set<string>();
+  // Ids are not case-sensitive (concepts/json-batching.md): `a` and `A` are the same id.
+  const byId = new Map<string, BatchRequest>();
   for (const request of requests) {
-    if (ids.has(request.id)) throw badRequest(`Request id ${request.id} is duplicated.`, 'BadRequest');
-    ids.add(request.id);
+    const key = request.id.toLowerCase();
+    if (byId.has(key)) throw badRequest(`Request id ${request.id} is duplicated.`, 'BadRequest');
+    byId.set(key, request);
   }
   for (const request of requests) {
     for (const dependency of request.dependsOn ?? []) {
-      if (!ids.has(dependency))
+      if (!byId.has(dependency.toLowerCase()))
         throw badRequest(
           `Request id ${request.id} depends on ${dependency}, which is not in the batch.`,
           'BadRequest',
         );
     }
+    // A write without a body, or a body without Content-Type, fails the whole batch before anything
+    // runs (a batch-level 400, not an item's: msgraph-sdk-dotnet#2628, Softeria/ms-365-mcp-server#683).
+    const hasBody = request.body !== undefined && request.body !== null;
+    const contentType = Object.keys(request.headers ?? {}).some(
+      (name) => name.toLowerCase() === 'content-type',
+    );
+    if ((hasBody && !contentType) || (!hasBody && WRITES.has(request.method.toUpperCase())))
+      throw badRequest(
+        `Write request id : ${request.id} does not contain Content-Type header or body.`,
+        'BadRequest',
+      );
   }
 
   const results = new Map<string, Promise<Reply>>();
   const responses: Record<string, unknown>[] = [];
 
   function execute(request: BatchRequest, path: string[]): Promise<Reply> {
-    const existing = results.get(request.id);
+    const existing = results.get(request.id.toLowerCase());
     if (existing) return existing;
     if (path.includes(request.id))
       throw new GraphError(400, 'BadRequest', `Circular dependency involving request id ${request.id}.`);
     const promise = (async (): Promise<Reply> => {
       const dependencies = await Promise.all(
         (request.dependsOn ?? []).map((id) =>
-          execute(requests.find((r) => r.id === id) as BatchRequest, [...path, request.id]),
+          execute(byId.get(id.toLowerCase()) as BatchRequest, [...path, request.id]),
         ),
       );
       if (dependencies.some((reply) => reply.status >= 400)) {
@@ -84,13 +99,6 @@ export async function runBatch(body: unknown, run: SubRequestRunner): Promise<Re
       const headers: IncomingHttpHeaders = {};
       for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
       const hasBody = request.body !== undefined && request.body !== null;
-      if (hasBody && !headers['content-type']) {
-        return errorReply(
-          400,
-          'BadRequest',
-          `Write request id : ${request.id} does not contain Content-Type header or body.`,
-        );
-      }
       const raw = hasBody
         ? Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body))
         : Buffer.alloc(0);
@@ -107,7 +115,7 @@ export async function runBatch(body: unknown, run: SubRequestRunner): Promise<Re
         throw err;
       }
     })();
-    results.set(request.id, promise);
+    results.set(request.id.toLowerCase(), promise);
     return promise;
   }
 

@@ -17,7 +17,7 @@ interface BatchResponse {
     id: string;
     status: number;
     headers: Record<string, string>;
-    body?: { id?: string; error?: { code: string } };
+    body?: { id?: string; expirationDateTime?: string; error?: { code: string } };
   }[];
 }
 
@@ -70,12 +70,6 @@ describe('Graph emulator: $batch, throttling and fault injection', () => {
         },
         { id: '2', method: 'GET', url: `/users/${ROOM}/events/AAMkAbm9uZQ` },
         { id: '3', method: 'GET', url: `/users/${ROOM}/events`, dependsOn: ['2'] },
-        {
-          id: '4',
-          method: 'POST',
-          url: `/users/${ROOM}/events`,
-          body: { subject: 'no content type', ...times },
-        },
       ],
     })) as BatchResponse;
     const byId = new Map(result.responses.map((r) => [r.id, r]));
@@ -83,12 +77,95 @@ describe('Graph emulator: $batch, throttling and fault injection', () => {
     assert.ok(byId.get('1')?.body?.id);
     assert.equal(byId.get('2')?.status, 404);
     assert.equal(byId.get('3')?.status, 424);
-    assert.equal(byId.get('4')?.status, 400);
+    assert.equal(byId.get('1')?.headers['Content-Type']?.startsWith('application/json'), true);
     assert.equal(emulator.stats().total, 1, 'one HTTP request');
+  });
+
+  it('refuses a whole batch with a write lacking Content-Type or a body, before anything runs', async () => {
+    const post = (extra: object) => ({
+      id: '2',
+      method: 'POST',
+      url: `/users/${ROOM}/events`,
+      ...extra,
+    });
+    const good = {
+      id: '1',
+      method: 'POST',
+      url: `/users/${ROOM}/events`,
+      headers: { 'content-type': 'application/json' },
+      body: { subject: 'would run', ...times },
+    };
+    for (const bad of [post({ body: { subject: 'no content type', ...times } }), post({})]) {
+      const res = await raw('/$batch', { method: 'POST', body: JSON.stringify({ requests: [good, bad] }) });
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.match(body.error.message, /Write request id : 2 does not contain Content-Type header or body/);
+    }
+    assert.equal(emulator.stats().byRoute['POST /users/{user}/events'] ?? 0, 0, 'nothing ran');
+    // A DELETE needs no body.
+    const del = await raw('/$batch', {
+      method: 'POST',
+      body: JSON.stringify({
+        requests: [{ id: '1', method: 'DELETE', url: `/users/${ROOM}/events/AAMkAbm9uZQ` }],
+      }),
+    });
+    assert.equal(del.status, 200);
+  });
+
+  it('takes request ids without regard to case: duplicates and dependsOn', async () => {
+    const get = { method: 'GET', url: `/users/${ROOM}` };
+    const duplicated = await raw('/$batch', {
+      method: 'POST',
+      body: JSON.stringify({
+        requests: [
+          { id: 'a', ...get },
+          { id: 'A', ...get },
+        ],
+      }),
+    });
+    assert.equal(duplicated.status, 400);
+    const ordered = (await client.api('/$batch').post({
+      requests: [
+        { id: 'First', ...get },
+        { id: 'second', ...get, dependsOn: ['FIRST'] },
+      ],
+    })) as BatchResponse;
+    assert.deepEqual(ordered.responses.map((r) => [r.id, r.status]).sort(), [
+      ['First', 200],
+      ['second', 200],
+    ]);
+  });
+
+  it('answers a throttled subscription renewal inside the batch with its own 429 and Retry-After', async () => {
+    const created = (await client.api('/subscriptions').post({
+      changeType: 'created',
+      notificationUrl: receiver.url,
+      resource: `users/${ROOM}/events`,
+      expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+    })) as { id: string };
+    await control('faults', 'POST', {
+      errors: [{ route: 'PATCH /subscriptions/{id}', status: 429, count: 1, retryAfterSeconds: 3 }],
+    });
+    const expirationDateTime = new Date(Date.now() + 7_200_000).toISOString();
+    const patch = (id: string) => ({
+      id,
+      method: 'PATCH',
+      url: `/subscriptions/${created.id}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: { expirationDateTime },
+    });
+    const result = (await client.api('/$batch').post({
+      requests: [patch('1'), patch('2'), { ...patch('3'), url: '/subscriptions/gone' }],
+    })) as BatchResponse;
+    const byId = new Map(result.responses.map((r) => [r.id, r]));
+    const statuses = [byId.get('1')?.status, byId.get('2')?.status].sort();
+    assert.deepEqual(statuses, [200, 429]);
+    const throttled = result.responses.find((r) => r.status === 429);
+    assert.equal(throttled?.headers['Retry-After'], '3');
+    assert.equal(byId.get('3')?.status, 404);
     assert.equal(
-      emulator.stats().byRoute['POST /users/{user}/events'],
-      1,
-      'the request without Content-Type never ran',
+      result.responses.find((r) => r.status === 200)?.body?.expirationDateTime,
+      expirationDateTime,
     );
   });
 
