@@ -34,11 +34,34 @@ export class GraphThrottled extends GraphFailure {
   }
 }
 
-/** Retry-After seconds from an SDK error's headers; a minute when Graph gave none. */
-function retryAfter(err: SdkGraphError): number {
-  const value = err.headers?.get('retry-after');
+/** Retry-After in ms from its header value (seconds, possibly fractional); a minute when absent or unreadable. */
+function retryAfterMs(value: string | null | undefined): number {
   const seconds = value ? Number(value) : Number.NaN;
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
+}
+
+/**
+ * The typed failure for a Graph status and error code: what a failed request maps to, and what one
+ * answer inside a `$batch` envelope maps to (there the SDK sees only the envelope's 200).
+ */
+export function failureOf(
+  status: number,
+  code: string,
+  message: string,
+  retryAfter?: string | null,
+): GraphFailure {
+  if (status === 404) return new GraphNotFound(status, code, message);
+  if (status === 412 || code.toLowerCase() === 'errorirresolvableconflict')
+    return new GraphStale(status, code, message);
+  if (status === 410 || /syncstatenotfound|resyncrequired|syncstateinvalid/i.test(code)) {
+    return new GraphSyncStateNotFound(status, code, message);
+  }
+  if (status === 429 || status === 503)
+    return new GraphThrottled(status, code, message, retryAfterMs(retryAfter));
+  if (status === 401 || status === 403) return new GraphForbidden(status, code, message);
+  if (status === 400) return new GraphInvalid(status, code, message);
+  if (status >= 500 || status <= 0) return new GraphUnavailable(status, code, message);
+  return new GraphFailure(status, code, message);
 }
 
 /** The typed failure for whatever a Graph call threw; anything not from Graph is rethrown as is. */
@@ -46,16 +69,5 @@ export function graphFailure(err: unknown, what: string): unknown {
   if (!(err instanceof SdkGraphError)) return err;
   const code = err.code ?? String(err.statusCode);
   const message = `${what}: ${String(err.statusCode)} ${code}: ${err.message}`;
-  const status = err.statusCode;
-  if (status === 404) return new GraphNotFound(status, code, message);
-  if (status === 412 || code.toLowerCase() === 'errorirresolvableconflict')
-    return new GraphStale(status, code, message);
-  if (status === 410 || /syncstatenotfound|resyncrequired|syncstateinvalid/i.test(code)) {
-    return new GraphSyncStateNotFound(status, code, message);
-  }
-  if (status === 429 || status === 503) return new GraphThrottled(status, code, message, retryAfter(err));
-  if (status === 401 || status === 403) return new GraphForbidden(status, code, message);
-  if (status === 400) return new GraphInvalid(status, code, message);
-  if (status >= 500 || status <= 0) return new GraphUnavailable(status, code, message);
-  return new GraphFailure(status, code, message);
+  return failureOf(err.statusCode, code, message, err.headers?.get('retry-after'));
 }

@@ -12,7 +12,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from '../mapping/graph-properties';
 import { CallMetricsHandler } from './call-metrics';
-import { GraphNotFound, graphFailure } from './errors';
+import { GraphFailure, GraphNotFound, GraphThrottled, failureOf, graphFailure } from './errors';
 import { MailboxLimiter } from './mailbox-limiter';
 
 export interface GraphGatewayOptions {
@@ -25,6 +25,31 @@ export interface GraphGatewayOptions {
    */
   maxInPlaceWaitMs?: number;
   maxConcurrentPerMailbox?: number;
+  /**
+   * Subscription writes (POST/PATCH/DELETE /subscriptions) Graph allows an app per tenant in 20 s: 500
+   * (graph-notes §6.1). Batched renewals are spaced to stay under it; Infinity turns the spacing off.
+   */
+  subscriptionWritesPer20s?: number;
+}
+
+/** One subscription to extend, and the mailbox it watches (for messages). */
+export interface SubscriptionRenewal {
+  id: string;
+  mailbox: string;
+  expirationDateTime: Date;
+}
+
+/** Graph's limit of requests in one JSON batch (concepts/json-batching.md). */
+export const BATCH_LIMIT = 20;
+
+/** Rounds of a batch's throttled items re-sent in place before they are handed back. */
+const BATCH_RETRY_ROUNDS = 3;
+
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
 }
 
 export interface GraphEvent {
@@ -78,6 +103,9 @@ const SELECT = [
 export class GraphGateway {
   private readonly client: Client;
   private readonly limiter: MailboxLimiter;
+  private readonly maxInPlaceWaitMs: number;
+  private readonly subscriptionWriteSpacingMs: number;
+  private nextSubscriptionBatchAt = 0;
 
   constructor(options: GraphGatewayOptions) {
     const baseUrl = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
@@ -109,6 +137,8 @@ export class GraphGateway {
       customHosts: new Set([new URL(baseUrl).hostname]),
     });
     this.limiter = new MailboxLimiter(options.maxConcurrentPerMailbox ?? 4);
+    this.maxInPlaceWaitMs = maxWait;
+    this.subscriptionWriteSpacingMs = 20_000 / (options.subscriptionWritesPer20s ?? 500);
   }
 
   private request(path: string): GraphRequest {
@@ -337,6 +367,99 @@ export class GraphGateway {
     );
   }
 
+  /**
+   * Renews many subscriptions with JSON batching: PATCH /subscriptions/{id} per item, 20 to a `$batch`,
+   * one batch in flight at a time, spaced to stay under the subscription service's write limit. Each
+   * item's answer is its own (the envelope is 200 even when items fail): the renewed subscription, or
+   * its typed failure (GraphNotFound: Graph no longer has it). Throttled items (429/503) are re-sent
+   * after the longest Retry-After among them when that is short, else handed back as GraphThrottled.
+   *
+   * The per-mailbox limiter is not used: a subscription write goes to Graph's subscription service,
+   * which limits writes per app and tenant (hence the spacing), not to the watched mailbox, whose
+   * budget of 4 concurrent requests counts calls on its data (graph-notes §6.1); and each item of a
+   * batch watches a different room.
+   */
+  async renewSubscriptionsBatched(
+    renewals: readonly SubscriptionRenewal[],
+  ): Promise<Map<string, GraphSubscription | GraphFailure>> {
+    const outcomes = new Map<string, GraphSubscription | GraphFailure>();
+    for (let start = 0; start < renewals.length; start += BATCH_LIMIT) {
+      let pending = renewals.slice(start, start + BATCH_LIMIT);
+      for (let round = 0; pending.length > 0; round += 1) {
+        const wait = this.nextSubscriptionBatchAt - Date.now();
+        if (wait > 0) await sleep(wait);
+        this.nextSubscriptionBatchAt = Date.now() + pending.length * this.subscriptionWriteSpacingMs;
+        const answers = await this.sendRenewalBatch(pending);
+        const throttled: SubscriptionRenewal[] = [];
+        let longestWait = 0;
+        pending.forEach((renewal, index) => {
+          const answer = answers instanceof GraphFailure ? answers : answers.get(String(index));
+          const outcome =
+            answer ??
+            failureOf(0, 'NoAnswer', `renew subscription of ${renewal.mailbox}: no answer in the batch`);
+          if (
+            outcome instanceof GraphThrottled &&
+            round < BATCH_RETRY_ROUNDS &&
+            outcome.retryAfterMs <= this.maxInPlaceWaitMs
+          ) {
+            throttled.push(renewal);
+            longestWait = Math.max(longestWait, outcome.retryAfterMs);
+          }
+          outcomes.set(renewal.id, outcome);
+        });
+        if (throttled.length > 0) await sleep(longestWait);
+        pending = throttled;
+      }
+    }
+    return outcomes;
+  }
+
+  /** One `$batch` of renewals: each answer by its index, or one failure for all when the envelope failed. */
+  private async sendRenewalBatch(
+    renewals: readonly SubscriptionRenewal[],
+  ): Promise<Map<string, GraphSubscription | GraphFailure> | GraphFailure> {
+    let envelope: { responses?: BatchAnswer[] };
+    try {
+      envelope = (await this.client.api('/$batch').post({
+        requests: renewals.map((renewal, index) => ({
+          id: String(index),
+          method: 'PATCH',
+          url: `/subscriptions/${encodeURIComponent(renewal.id)}`,
+          headers: { 'Content-Type': 'application/json', Prefer: 'IdType="ImmutableId"' },
+          body: { expirationDateTime: renewal.expirationDateTime.toISOString() },
+        })),
+      })) as { responses?: BatchAnswer[] };
+    } catch (err) {
+      const failure = graphFailure(err, `renew ${String(renewals.length)} subscriptions in a batch`);
+      if (failure instanceof GraphFailure) return failure;
+      throw failure;
+    }
+    const answers = new Map<string, GraphSubscription | GraphFailure>();
+    for (const answer of envelope.responses ?? []) {
+      const renewal = renewals[Number(answer.id)];
+      if (!renewal) continue;
+      if (answer.status >= 200 && answer.status < 300) {
+        answers.set(answer.id, answer.body as GraphSubscription);
+        continue;
+      }
+      const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const code = error?.code || String(answer.status);
+      const retryAfter = Object.entries(answer.headers ?? {}).find(
+        ([name]) => name.toLowerCase() === 'retry-after',
+      )?.[1];
+      answers.set(
+        answer.id,
+        failureOf(
+          answer.status,
+          code,
+          `renew subscription of ${renewal.mailbox}: ${String(answer.status)} ${code}: ${error?.message ?? ''}`,
+          retryAfter,
+        ),
+      );
+    }
+    return answers;
+  }
+
   async reauthorizeSubscription(mailbox: string, id: string): Promise<void> {
     await this.call(
       mailbox,
@@ -356,4 +479,8 @@ export class GraphGateway {
       if (!(err instanceof GraphNotFound)) throw err;
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

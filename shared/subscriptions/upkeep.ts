@@ -1,4 +1,4 @@
-import { GraphNotFound, type GraphGateway } from '../graph';
+import { GraphFailure, GraphNotFound, GraphThrottled, type GraphGateway } from '../graph';
 import type { SubscriptionMessage, SyncMessage } from '../queue/messages';
 import { SUBSCRIPTION_LIFETIME_MINUTES, subscribeRoom } from '../rooms/admin';
 import type { Store, SubscriptionRecord } from '../store';
@@ -14,7 +14,7 @@ export interface UpkeepDeps {
   store: Store;
   graph: Pick<
     GraphGateway,
-    'createSubscription' | 'renewSubscription' | 'reauthorizeSubscription' | 'deleteSubscription'
+    'createSubscription' | 'renewSubscriptionsBatched' | 'reauthorizeSubscription' | 'deleteSubscription'
   >;
   enqueueSync(message: SyncMessage): Promise<void>;
   publicUrl: string;
@@ -93,41 +93,82 @@ export async function handleSubscriptionMessage(
   }
 }
 
+/** What one renewal pass did. */
+export interface RenewalOutcome {
+  renewed: number;
+  recreated: number;
+  /** Throttled beyond what is waited out in place: left for the next pass (the timer runs every 30 min). */
+  deferred: number;
+  /** Refused for another reason (logged; the pass goes on and fails at its end). */
+  failed: number;
+}
+
 /**
- * The renewal timer's pass: every subscription that expires within the horizon is extended (or made anew
- * when Graph no longer has it); every registered room without a live subscription gets one.
+ * The renewal timer's pass: every subscription that expires within the horizon is extended, with JSON
+ * batching (20 renewals a Graph request), or made anew when Graph no longer has it; every registered room
+ * without a live subscription gets one. A throttled renewal is left for the next pass; any other refusal
+ * is logged, the rest of the pass still runs, and the pass then fails so the run shows as failed.
  */
-export async function renewSubscriptions(deps: UpkeepDeps): Promise<{ renewed: number; recreated: number }> {
+export async function renewSubscriptions(deps: UpkeepDeps): Promise<RenewalOutcome> {
   const now = deps.now();
-  let renewed = 0;
-  let recreated = 0;
+  const outcome: RenewalOutcome = { renewed: 0, recreated: 0, deferred: 0, failed: 0 };
+  let firstFailure: GraphFailure | undefined;
   const rooms = await deps.store.rooms.list();
+  const registered = new Set(rooms.map((r) => r.email.toLowerCase()));
+  const due: SubscriptionRecord[] = [];
   for (const subscription of await deps.store.subscriptions.expiringBefore(
     new Date(now.getTime() + RENEWAL_HORIZON_MS),
   )) {
-    if (!rooms.some((r) => r.email === subscription.room)) {
-      await deps.store.subscriptions.remove(subscription.id);
-      continue;
-    }
-    try {
-      const renewedTo = await deps.graph.renewSubscription(
-        subscription.room,
-        subscription.id,
-        new Date(now.getTime() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000),
-      );
-      await deps.store.subscriptions.save({ ...subscription, expiresAt: renewedTo.expirationDateTime });
-      renewed += 1;
-    } catch (err) {
-      if (!(err instanceof GraphNotFound)) throw err;
+    if (registered.has(subscription.room.toLowerCase())) due.push(subscription);
+    else await deps.store.subscriptions.remove(subscription.id);
+  }
+  const expirationDateTime = new Date(now.getTime() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000);
+  const answers = await deps.graph.renewSubscriptionsBatched(
+    due.map((s) => ({ id: s.id, mailbox: s.room, expirationDateTime })),
+  );
+  const saves: Promise<void>[] = [];
+  for (const subscription of due) {
+    const answer = answers.get(subscription.id);
+    const log = {
+      room: subscription.room,
+      subscriptionId: subscription.id,
+      correlationId: deps.correlationId,
+    };
+    if (answer instanceof GraphNotFound) {
       await replace(subscription.room, subscription, deps);
-      recreated += 1;
+      outcome.recreated += 1;
+    } else if (answer instanceof GraphThrottled) {
+      deps.logger.warn('Renewal throttled; left for the next pass', {
+        ...log,
+        retryAfterMs: answer.retryAfterMs,
+      });
+      outcome.deferred += 1;
+    } else if (answer instanceof GraphFailure || answer === undefined) {
+      deps.logger.error('Renewal refused', { ...log, error: answer?.message ?? 'no answer' });
+      firstFailure ??= answer;
+      outcome.failed += 1;
+    } else {
+      saves.push(deps.store.subscriptions.save({ ...subscription, expiresAt: answer.expirationDateTime }));
+      outcome.renewed += 1;
+      // Table writes a few at a time: thousands at once would only queue up in the storage client.
+      if (saves.length >= 32) await Promise.all(saves.splice(0));
     }
   }
+  await Promise.all(saves);
+  const live = new Set(
+    (await deps.store.subscriptions.list())
+      .filter((s) => Date.parse(s.expiresAt) > now.getTime())
+      .map((s) => s.room.toLowerCase()),
+  );
   for (const room of rooms) {
-    if (!(await deps.store.subscriptions.hasLive(room.email, now))) {
+    if (!live.has(room.email.toLowerCase())) {
       await replace(room.email, undefined, deps);
-      recreated += 1;
+      outcome.recreated += 1;
     }
   }
-  return { renewed, recreated };
+  if (outcome.failed > 0) {
+    deps.logger.error('Renewal pass ended with refusals', { correlationId: deps.correlationId, ...outcome });
+    throw firstFailure ?? new Error(`${String(outcome.failed)} renewals got no answer`);
+  }
+  return outcome;
 }
