@@ -12,22 +12,15 @@ import {
   startServiceHost,
   type ServiceHost,
 } from '../helpers/service-host';
+import { daysFromAMonthAhead } from '../helpers/dates';
 import { waitFor } from '../helpers/wait';
 import { reservationsNamed } from '../helpers/workplace';
 
 const ROOM = 'room.alpha@contoso.com';
 const ADA = 'ada@contoso.com';
 
-const DAY_MS = 86_400_000;
-/** A Monday two to three weeks ahead: the bookings stay in the sweep's window whenever the tests run. */
-const MONDAY = (() => {
-  const from = new Date(Date.now() + 14 * DAY_MS);
-  return new Date(
-    Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + ((8 - from.getUTCDay()) % 7)),
-  );
-})();
-/** The date `n` days after that Monday (day(1) a Tuesday), as YYYY-MM-DD. */
-const day = (n: number): string => new Date(MONDAY.getTime() + n * DAY_MS).toISOString().slice(0, 10);
+/** The bookings' dates: relative to today, day(0) a Monday (test/helpers/dates.ts). */
+const day = daysFromAMonthAhead();
 
 interface Item {
   id: string;

@@ -11,10 +11,13 @@ import {
   startServiceHost,
   type ServiceHost,
 } from '../helpers/service-host';
+import { daysFromAMonthAhead } from '../helpers/dates';
 import { waitFor } from '../helpers/wait';
 import { reservationNamed, reservationsNamed, writableOf } from '../helpers/workplace';
 
 const ADA = 'ada@contoso.com';
+/** The bookings' dates: relative to today, day(0) a Monday (test/helpers/dates.ts). */
+const day = daysFromAMonthAhead();
 const ROOMS = ['room.alpha@contoso.com', 'room.beta@contoso.com', 'room.gamma@contoso.com'];
 const idOf = (email: string): string => `wp-${email.split('@')[0]?.split('.')[1] ?? ''}`;
 
@@ -37,8 +40,8 @@ describe('sync, multi-room meetings, end to end', () => {
   it('one Outlook meeting with three rooms, their notifications in parallel, makes exactly one reservation with three lines', async () => {
     await graph.api(`/users/${ADA}/events`).post({
       subject: 'All hands',
-      start: { dateTime: '2026-12-09T14:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-09T15:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(2)}T14:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(2)}T15:00:00`, timeZone: 'UTC' },
       attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
     });
     const all = (): Promise<Reservation[]> => reservationsNamed(workplace, 'All hands');
@@ -65,8 +68,8 @@ describe('sync, multi-room meetings, end to end', () => {
   it('a room that drops the meeting loses only its line; the organizer’s next update books it again, and its line comes back', async () => {
     const meeting = (await graph.api(`/users/${ADA}/events`).post({
       subject: 'Offsite prep',
-      start: { dateTime: '2026-12-10T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-10T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(3)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(3)}T10:00:00`, timeZone: 'UTC' },
       attendees: ROOMS.map((address) => ({ type: 'resource', emailAddress: { address } })),
     })) as { id: string };
     const find = (subject: string): Promise<Reservation | undefined> => reservationNamed(workplace, subject);
@@ -151,7 +154,7 @@ describe('sync, multi-room meetings, end to end', () => {
     );
 
   it('a Workplace reservation with two rooms is one event in the first room, the second booked as its attendee', async () => {
-    const made = await workplaceMade('Board meeting', '2026-12-14', [idOf(ALPHA), idOf(BETA)]);
+    const made = await workplaceMade('Board meeting', day(7), [idOf(ALPHA), idOf(BETA)]);
     const [host] = await waitFor(
       'the event in Alpha',
       async () => {
@@ -181,7 +184,7 @@ describe('sync, multi-room meetings, end to end', () => {
   });
 
   it('Workplace removing one room of a two-room reservation removes that room’s copy; the other stays', async () => {
-    const made = await workplaceMade('Design crit', '2026-12-15', [idOf(ALPHA), idOf(GAMMA)]);
+    const made = await workplaceMade('Design crit', day(8), [idOf(ALPHA), idOf(GAMMA)]);
     await waitFor(
       'both rooms booked',
       async () =>
@@ -213,7 +216,7 @@ describe('sync, multi-room meetings, end to end', () => {
   });
 
   it('a room added in Workplace is booked in Exchange; a room added in Outlook gets its line', async () => {
-    const made = await workplaceMade('Hiring sync', '2026-12-16', [idOf(ALPHA)]);
+    const made = await workplaceMade('Hiring sync', day(9), [idOf(ALPHA)]);
     await waitFor(
       'Alpha booked',
       async () => ((await calendar(ALPHA, 'Hiring sync')).length > 0 ? true : undefined),
@@ -240,8 +243,8 @@ describe('sync, multi-room meetings, end to end', () => {
 
     const meeting = (await graph.api(`/users/${ADA}/events`).post({
       subject: 'Quarterly plan',
-      start: { dateTime: '2026-12-17T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-17T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(10)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(10)}T10:00:00`, timeZone: 'UTC' },
       attendees: [{ type: 'resource', emailAddress: { address: ALPHA } }],
     })) as { id: string };
     const find = (): Promise<Reservation | undefined> => reservationNamed(workplace, 'Quarterly plan');
@@ -276,8 +279,8 @@ describe('sync, multi-room meetings, end to end', () => {
   it('Workplace declining one room of a two-room Outlook meeting makes that room decline; the other keeps it', async () => {
     await graph.api(`/users/${ADA}/events`).post({
       subject: 'Town hall',
-      start: { dateTime: '2026-12-18T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-12-18T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(11)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(11)}T10:00:00`, timeZone: 'UTC' },
       attendees: [
         { type: 'resource', emailAddress: { address: ALPHA } },
         { type: 'resource', emailAddress: { address: BETA } },
@@ -327,8 +330,8 @@ describe('sync, multi-room meetings, end to end', () => {
     assert.equal(await registerRoom(service, DELTA, 'wp-delta'), 201);
     await graph.api(`/users/${ADA}/events`).post({
       subject: 'Strategy day',
-      start: { dateTime: '2027-01-20T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2027-01-20T17:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(44)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(44)}T17:00:00`, timeZone: 'UTC' },
       attendees: [ALPHA, DELTA].map((address) => ({ type: 'resource', emailAddress: { address } })),
     });
     const find = (): Promise<Reservation | undefined> => reservationNamed(workplace, 'Strategy day');
@@ -355,8 +358,8 @@ describe('sync, multi-room meetings, end to end', () => {
     service.graph.directory.add({ email: 'room.annex@contoso.com', displayName: 'Annex', kind: 'room' });
     await graph.api(`/users/${ADA}/events`).post({
       subject: 'Annex tour',
-      start: { dateTime: '2027-01-21T09:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2027-01-21T10:00:00', timeZone: 'UTC' },
+      start: { dateTime: `${day(45)}T09:00:00`, timeZone: 'UTC' },
+      end: { dateTime: `${day(45)}T10:00:00`, timeZone: 'UTC' },
       attendees: [ALPHA, 'room.annex@contoso.com'].map((address) => ({
         type: 'resource',
         emailAddress: { address },
