@@ -273,6 +273,9 @@ export async function syncGraphChange(
   const copy = known?.value.copies.find((c) => c.room === message.room && c.eventId === message.eventId);
   // The notification of our own write (or of a state already read): no Graph call at all.
   if (alreadyRead(copy, message.changeKey)) return echo(known);
+  // A deletion of an event no link holds: the echo of roomsync's own delete (the booking was forgotten
+  // with it), or an event never synced. Reading it would only answer 404, and there is nothing to sync.
+  if (!known && message.changeType === 'deleted') return { rule: 'exchange:unlinkedDeleted', writes: 0 };
   const rooms = await roomDirectory(deps.store);
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   let exchange = await readEvent(message.room, message.eventId, deps, rooms);

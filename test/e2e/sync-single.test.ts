@@ -176,6 +176,25 @@ describe('sync, single bookings, end to end (local host, Azurite, both emulators
     // (The test's own POST made the reservation; nothing may be written back to it.)
     assert.equal(workplaceCount('PUT /reservations/{id}') - before.workplacePuts, 0, 'nothing written back');
 
+    // Its cancellation: the worker reads the event once (it may have changed in Exchange meanwhile), and
+    // the deletion comes back as a `deleted` notification naming an event no link holds any more (the
+    // booking is forgotten with it), which needs no GET (bench cost scenario: was one more per cancel).
+    const echo = (await reservations()).find((r) => r.subject === 'Echo check');
+    assert.ok(echo);
+    const getsBeforeCancel = graphCount('GET /users/{user}/events/{id}');
+    await workplace.cancelReservation(echo.id, echo.version);
+    await waitFor(
+      'the event gone',
+      async () => ((await roomEvents()).some((e) => e.subject === 'Echo check') ? undefined : true),
+      15_000,
+    );
+    await quiet();
+    assert.equal(
+      graphCount('GET /users/{user}/events/{id}') - getsBeforeCancel,
+      1,
+      'one GET, the cancellation’s own read of the event; none for its deleted notification',
+    );
+
     // Exchange -> Workplace: our reservation's webhook comes back and is recognised by its version.
     const wpGets = workplaceCount('GET /reservations/{id}');
     const wpWrites = workplaceCount('POST /reservations') + workplaceCount('PUT /reservations/{id}');
