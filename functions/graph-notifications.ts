@@ -9,9 +9,11 @@ import {
 } from '@azure/functions';
 import { BODY_LIMITS, readBody } from '../shared/ingress/body';
 import { acceptGraphNotifications } from '../shared/ingress/graph-notifications';
+import { cachedSubscriptions } from '../shared/ingress/subscription-cache';
 import { getServices } from '../shared/runtime';
 
 const services = getServices();
+const subscriptions = cachedSubscriptions(async (id) => (await services.ready()).subscriptions.get(id));
 
 export async function graphNotificationsHandler(
   request: HttpRequest,
@@ -28,10 +30,9 @@ export async function graphNotificationsHandler(
   } catch {
     return { status: 400, jsonBody: { error: 'the body is not JSON' } };
   }
-  const store = await services.ready();
   const logger = services.logger.child({ function: context.functionName });
   const outcome = await acceptGraphNotifications(body, {
-    subscription: (id) => store.subscriptions.get(id),
+    subscription: subscriptions,
     enqueueSync: services.enqueueSync,
     enqueueSubscription: services.enqueueSubscription,
     logger,
