@@ -34,6 +34,8 @@ export const DEFAULT_ROOM_POLICY: RoomPolicy = {
 
 export class Directory {
   private readonly users = new Map<string, DirectoryUser>();
+  /** The same users by e-mail: every Graph request names its mailbox, often by e-mail (10,000 rooms in a bench). */
+  private readonly byEmail = new Map<string, DirectoryUser>();
 
   add(input: {
     email: string;
@@ -54,13 +56,14 @@ export class Directory {
         : {}),
     };
     this.users.set(user.id, user);
+    this.byEmail.set(email, user);
     return user;
   }
 
   /** By object id or by e-mail (UPN), case-insensitively, as `/users/{id | userPrincipalName}`. */
   find(idOrEmail: string): DirectoryUser | undefined {
     const key = idOrEmail.toLowerCase();
-    return this.users.get(key) ?? [...this.users.values()].find((user) => user.email === key);
+    return this.users.get(key) ?? this.byEmail.get(key);
   }
 
   /** A mailbox for `/users/{x}/...`: Exchange's error when it cannot be resolved. */
@@ -76,6 +79,7 @@ export class Directory {
 
   clear(): void {
     this.users.clear();
+    this.byEmail.clear();
   }
 }
 
@@ -119,5 +123,30 @@ export function roomResource(user: DirectoryUser): Record<string, unknown> {
     audioDeviceName: null,
     videoDeviceName: null,
     displayDeviceName: null,
+  };
+}
+
+/**
+ * The mailbox's default calendar as `GET /users/{id | userPrincipalName}/calendar` returns it (the
+ * fields Graph v1.0 documents; roomsync reads `owner`). Reading it needs only Calendars.Read(Write),
+ * so it is how the app checks that it can reach a room's calendar at all.
+ */
+export function calendarResource(user: DirectoryUser): Record<string, unknown> {
+  return {
+    '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${user.email}')/calendar/$entity`,
+    id: `AAMkCalendar-${user.id}`,
+    name: 'Calendar',
+    color: 'auto',
+    hexColor: '',
+    isDefaultCalendar: true,
+    changeKey: 'nfZyf7VcrEKLNoU37KWlkQAAA0x0+w==',
+    canShare: true,
+    canViewPrivateItems: true,
+    canEdit: true,
+    allowedOnlineMeetingProviders: ['teamsForBusiness'],
+    defaultOnlineMeetingProvider: 'teamsForBusiness',
+    isTallyingResponses: true,
+    isRemovable: false,
+    owner: { name: user.displayName, address: user.email },
   };
 }

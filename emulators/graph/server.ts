@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { OAuthError, TokenIssuer, openIdConfiguration } from './auth';
-import { Directory, roomResource, userResource } from './directory';
+import { Directory, calendarResource, roomResource, userResource } from './directory';
 import { GraphError, badRequest } from './errors';
 import { EventStore, registerEventRoutes } from './events';
 import { DEFAULT_MEETING_OPTIONS, MeetingProcessor, type MeetingOptions } from './meetings';
@@ -135,6 +135,17 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         );
       }
       return { status: 200, body: userResource(user) };
+    })
+    .add('GET', '/users/{user}/calendar', ({ params }) => {
+      const user = directory.find(params.user ?? '');
+      // What Exchange answers for an address that is no mailbox in the tenant.
+      if (!user)
+        throw new GraphError(
+          404,
+          'ErrorInvalidUser',
+          `The requested user '${params.user ?? ''}' is invalid.`,
+        );
+      return { status: 200, body: calendarResource(user) };
     })
     .add('GET', '/places/microsoft.graph.room', () => ({
       status: 200,

@@ -157,16 +157,22 @@ export class GraphGateway {
     return `/users/${encodeURIComponent(mailbox)}`;
   }
 
-  /** The mailbox's user, or GraphNotFound when Graph does not know it. */
-  getMailbox(mailbox: string): Promise<{ id: string; mail?: string; displayName?: string }> {
-    return this.call(
+  /**
+   * The mailbox, through its default calendar: GraphNotFound when Graph knows no such mailbox. Reading
+   * the calendar needs only the Calendars permission the sync needs anyway (not User.Read.All), and it
+   * proves what registering a room needs: that this app may reach the room's calendar (an Exchange
+   * scope that leaves the room out answers 403, as it will for every later call).
+   */
+  async getMailbox(mailbox: string): Promise<{ mail: string; displayName: string | undefined }> {
+    const calendar = await this.call(
       mailbox,
-      `GET mailbox ${mailbox}`,
+      `GET calendar of ${mailbox}`,
       () =>
-        this.request(GraphGateway.users(mailbox)).select(['id', 'mail', 'displayName']).get() as Promise<{
-          id: string;
-        }>,
+        this.request(`${GraphGateway.users(mailbox)}/calendar`)
+          .select(['id', 'owner'])
+          .get() as Promise<{ id: string; owner?: { name?: string; address?: string } }>,
     );
+    return { mail: calendar.owner?.address ?? mailbox, displayName: calendar.owner?.name };
   }
 
   /** An event with roomsync's extended properties; undefined when it is gone. */

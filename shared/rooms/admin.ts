@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GraphGateway } from '../graph';
-import { GraphFailure, GraphNotFound } from '../graph';
+import { GraphFailure, GraphForbidden, GraphNotFound } from '../graph';
 import type { SyncMessage } from '../queue/messages';
 import type { RoomRecord, Store, SubscriptionRecord } from '../store';
 import type { Logger } from '../telemetry/logger';
@@ -135,6 +135,12 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
   } catch (err) {
     if (err instanceof GraphNotFound)
       return problem(404, 'mailboxNotFound', `Exchange has no mailbox ${email}`);
+    if (err instanceof GraphForbidden)
+      return problem(
+        403,
+        'mailboxNotAllowed',
+        `roomsync may not read the calendar of ${email}: add the room to the app's Exchange scope (docs/deploy.md)`,
+      );
     throw err;
   }
   let workplaceRoom;
