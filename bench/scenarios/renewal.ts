@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Report } from '../report';
 import { startGraphEmulator } from '../../emulators/graph/server';
 import type { RequestContext } from '../../emulators/graph/router';
@@ -7,7 +8,8 @@ import { loadStorageConfig } from '../../shared/config';
 import { GraphGateway, graphCredential } from '../../shared/graph';
 import { SUBSCRIPTION_LIFETIME_MINUTES } from '../../shared/rooms/admin';
 import { createStorageClients } from '../../shared/storage';
-import { createStore } from '../../shared/store';
+import { TABLES, createStore } from '../../shared/store';
+import { tableKey } from '../../shared/store/table';
 import { renewSubscriptions } from '../../shared/subscriptions/upkeep';
 import { createLogger } from '../../shared/telemetry/logger';
 import { startReceiver } from '../../test/helpers/notification-receiver';
@@ -25,6 +27,22 @@ async function pool<T>(
     Array.from({ length: limit }, async () => {
       while (next < items.length) await work(items[next++] as T);
     }),
+  );
+}
+
+type JsonRow = { partitionKey: string; rowKey: string; data: string };
+
+/** A row as shared/store/table.ts JsonTable.put writes it. */
+function jsonRow(partition: string, row: string, value: unknown): JsonRow {
+  return { partitionKey: tableKey(partition), rowKey: tableKey(row), data: JSON.stringify(value) };
+}
+
+/** Inserts rows of one partition, 100 to a transaction, 4 transactions in flight. */
+async function insertAll(table: TableClient, rows: JsonRow[]): Promise<void> {
+  const chunks: JsonRow[][] = [];
+  for (let i = 0; i < rows.length; i += 100) chunks.push(rows.slice(i, i + 100));
+  await pool(chunks, 4, (chunk) =>
+    table.submitTransaction(chunk.map((row): TransactionAction => ['create', row])),
   );
 }
 
@@ -51,14 +69,17 @@ export const scenario = {
       startReceiver(),
     ]);
     try {
-      const store = createStore(
-        createStorageClients(loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString })),
+      const clients = createStorageClients(
+        loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString }),
       );
+      const store = createStore(clients);
       await store.ensure();
       const rooms = Array.from({ length: ROOMS }, (_, i) => `room.${String(i).padStart(5, '0')}@contoso.com`);
       const seedStart = performance.now();
       const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
       const expirationDateTime = new Date(Date.now() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000).toISOString();
+      const roomRows: JsonRow[] = [];
+      const subscriptionRows: JsonRow[] = [];
       await pool(rooms, 32, async (email) => {
         graph.directory.add({ email, displayName: email, kind: 'room' });
         const body = {
@@ -77,23 +98,32 @@ export const scenario = {
           json: () => body,
         };
         const created = (await graph.subscriptions.create(ctx)).body as { id: string };
-        await store.rooms.save({
-          email,
-          workplaceRoomId: `wp-${email}`,
-          displayName: email,
-          timeZone: 'UTC',
-          registeredAt: new Date().toISOString(),
-          lastSyncAt: null,
-          lastError: null,
-        });
-        await store.subscriptions.save({
-          id: created.id,
-          room: email,
-          expiresAt,
-          clientState: randomBytes(16).toString('base64url'),
-          createdAt: new Date().toISOString(),
-        });
+        // The rows store.rooms.save and store.subscriptions.save would write (shared/store/table.ts JsonTable).
+        roomRows.push(
+          jsonRow('room', email, {
+            email,
+            workplaceRoomId: `wp-${email}`,
+            displayName: email,
+            timeZone: 'UTC',
+            registeredAt: new Date().toISOString(),
+            lastSyncAt: null,
+            lastError: null,
+          }),
+        );
+        subscriptionRows.push(
+          jsonRow('subscription', created.id, {
+            id: created.id,
+            room: email,
+            expiresAt,
+            clientState: randomBytes(16).toString('base64url'),
+            createdAt: new Date().toISOString(),
+          }),
+        );
       });
+      // One entity-group transaction per 100 rows of a partition (Table storage's limit), a few in flight:
+      // 200 requests for 10,000 rooms instead of 20,000 upserts.
+      await insertAll(clients.table(TABLES.rooms), roomRows);
+      await insertAll(clients.table(TABLES.subscriptions), subscriptionRows);
       const seedSeconds = (performance.now() - seedStart) / 1000;
       process.stderr.write(`renewal: seeded in ${seedSeconds.toFixed(1)} s\n`);
 
