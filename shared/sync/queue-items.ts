@@ -16,8 +16,18 @@ export function exchangeItemMessage(
   correlationId: string,
   source: string,
   changeType: 'updated' | 'deleted' = 'updated',
+  changeKey?: string,
 ): Extract<SyncMessage, { kind: 'graphChange' }> {
-  return { v: 1, correlationId, kind: 'graphChange', room, subscriptionId: source, eventId, changeType };
+  return {
+    v: 1,
+    correlationId,
+    kind: 'graphChange',
+    room,
+    subscriptionId: source,
+    eventId,
+    changeType,
+    ...(changeKey ? { changeKey } : {}),
+  };
 }
 
 /**
@@ -34,11 +44,22 @@ export async function queueExchangeItems(
 ): Promise<number> {
   const before = seen.size;
   for (const item of items) {
-    const id = typeof item.seriesMasterId === 'string' ? item.seriesMasterId : item.id;
+    const occurrence = typeof item.seriesMasterId === 'string';
+    const id = occurrence ? (item.seriesMasterId as string) : item.id;
     if (seen.has(id)) continue;
     seen.add(id);
+    // A single item's changeKey as listed: one the link already read or wrote makes the message an echo,
+    // decided without reading the event again (an occurrence's changeKey is not its series master's).
+    const changeKey = !occurrence && typeof item.changeKey === 'string' ? item.changeKey : undefined;
     await enqueue(
-      exchangeItemMessage(room, id, correlationId, source, item['@removed'] ? 'deleted' : 'updated'),
+      exchangeItemMessage(
+        room,
+        id,
+        correlationId,
+        source,
+        item['@removed'] ? 'deleted' : 'updated',
+        changeKey,
+      ),
     );
   }
   return seen.size - before;
