@@ -11,7 +11,7 @@ import { decodeMessageText } from '../../local/queue-trigger';
 import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
-import { createLogger } from '../../shared/telemetry/logger';
+import { createLogger, type Logger } from '../../shared/telemetry/logger';
 import { WorkplaceClient } from '../../shared/workplace';
 import { fetchToken, graphClient } from './graph-client';
 import { FUNCTION_KEY, MASTER_KEY } from './host';
@@ -41,11 +41,15 @@ export async function startServiceHost(
   options: {
     /** Overrides of host.json's queue settings (a short visibilityTimeout to reach the last retry fast). */
     queues?: Partial<QueueSettings>;
+    /** How Azurite runs: in this process by default (the benchmarks run it in a process of its own). */
+    startStorage?: () => Promise<RunningAzurite>;
+    /** The host's own log: by default every line at debug, kept in `logs`. */
+    hostLogger?: Logger;
   } = {},
 ): Promise<ServiceHost> {
   const port = await freePort();
   const [azurite, graph, workplace] = await Promise.all([
-    startAzurite(),
+    (options.startStorage ?? startAzurite)(),
     startGraphEmulator({ port: 0, meetings: { processingDelayMs: 10 } }),
     startWorkplaceEmulator({ port: 0, webhooks: { retryDelaysMs: [100, 300], timeoutMs: 2000 } }),
   ]);
@@ -72,14 +76,16 @@ export async function startServiceHost(
     keys: { functionKey: FUNCTION_KEY, masterKey: MASTER_KEY },
     appSettings: process.env,
     port,
-    logger: createLogger({
-      level: 'debug',
-      write: (line) => {
-        logs.push(line);
-        // The host's own log (failed invocations, retries, poison) to a file, when debugging a test.
-        if (HOST_LOG) appendFileSync(HOST_LOG, `${line}\n`);
-      },
-    }),
+    logger:
+      options.hostLogger ??
+      createLogger({
+        level: 'debug',
+        write: (line) => {
+          logs.push(line);
+          // The host's own log (failed invocations, retries, poison) to a file, when debugging a test.
+          if (HOST_LOG) appendFileSync(HOST_LOG, `${line}\n`);
+        },
+      }),
   });
   return {
     azurite,
