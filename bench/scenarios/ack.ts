@@ -114,7 +114,7 @@ export const scenario = {
         `${String(RATE * SECONDS)} notifications at ${String(RATE)}/s open loop over ${String(SECONDS)} s after ${String(WARMUP)} warm-up ones, one item per POST, from the scheduled start to the 202's end; ${String(failures.length)} not 202${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join(', ')})` : ''}; ${String(queued)} messages on sync-changes afterwards (all ${String(WARMUP + RATE * SECONDS + 100)} expected; the sync worker was not running).`,
       );
       report.note(
-        "Each acknowledgement is one Azure Table point read (the subscription) and one queue put, against Azurite in a process of its own; the sender is a third process; all share the machine's cores. Worker CPU per acknowledgement is this process's user+system CPU over the 200/s phase divided by its requests: 1000 / that figure is what one core can acknowledge per second, whatever else runs.",
+        "Each acknowledgement is one queue put (the subscription it checks is read from its table once, then cached in memory: shared/ingress/subscription-cache.ts), against Azurite in a process of its own; the sender is a third process; all share the machine's cores. Worker CPU per acknowledgement is this process's user+system CPU over the 200/s phase divided by its requests: 1000 / that figure is what one core can acknowledge per second, whatever else runs.",
       );
     } finally {
       await service.close();
