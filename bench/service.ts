@@ -1,3 +1,4 @@
+import type { ReservationWrite } from '../shared/workplace';
 import { createLogger, type LogLevel } from '../shared/telemetry/logger';
 import { startAzuriteProcess } from './azurite-process';
 import { startServiceHost, type ServiceHost } from '../test/helpers/service-host';
@@ -30,3 +31,24 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** Milliseconds with 0.1 ms precision. */
 export const round1 = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** A one-room Workplace reservation Grace makes, as the scenarios book them. */
+export function graceBooks(
+  roomId: string,
+  subject: string,
+  start: string,
+  end: string,
+  timeZone = 'UTC',
+): ReservationWrite {
+  return {
+    subject,
+    start,
+    end,
+    timeZone,
+    responsible: { email: 'grace@contoso.com', name: 'Grace Hopper' },
+    participants: [],
+    lines: [{ roomId, status: 'confirmed' }],
+    recurrence: null,
+    exceptions: [],
+  };
+}

@@ -1,5 +1,5 @@
 import type { Report } from '../report';
-import { startBenchService } from '../service';
+import { graceBooks, startBenchService } from '../service';
 import {
   addRoom,
   connectWorkplaceWebhook,
@@ -144,17 +144,14 @@ export const scenario = {
       }
       for (let i = 0; i < N; i += 1) {
         let resId = '';
-        const body = (subject: string) => ({
-          subject,
-          start: `${day(50 + i)}T14:00:00`,
-          end: `${day(50 + i)}T15:00:00`,
-          timeZone: 'Europe/Brussels',
-          responsible: { email: GRACE, name: 'Grace Hopper' },
-          participants: [],
-          lines: [{ roomId: 'wp-cost', status: 'confirmed' as const }],
-          recurrence: null,
-          exceptions: [],
-        });
+        const body = (subject: string) =>
+          graceBooks(
+            'wp-cost',
+            subject,
+            `${day(50 + i)}T14:00:00`,
+            `${day(50 + i)}T15:00:00`,
+            'Europe/Brussels',
+          );
         add(
           'Workplace create',
           'workplaceChange',

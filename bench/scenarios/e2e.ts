@@ -1,5 +1,5 @@
 import { percentile, type Report } from '../report';
-import { round1, sleep, startBenchService } from '../service';
+import { graceBooks, round1, sleep, startBenchService } from '../service';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { WorkplaceClient } from '../../shared/workplace';
@@ -161,17 +161,7 @@ export const scenario = {
         const d = day(100 + i);
         const t0 = performance.now();
         await workplace.createReservation(
-          {
-            subject,
-            start: `${d}T14:00:00`,
-            end: `${d}T15:00:00`,
-            timeZone: 'Europe/Brussels',
-            responsible: { email: GRACE, name: 'Grace Hopper' },
-            participants: [],
-            lines: [{ roomId: 'wp-e2e', status: 'confirmed' }],
-            recurrence: null,
-            exceptions: [],
-          },
+          graceBooks('wp-e2e', subject, `${d}T14:00:00`, `${d}T15:00:00`, 'Europe/Brussels'),
           `bench-w2e-${String(i)}`,
         );
         await poll('the event', async () => {
@@ -205,17 +195,7 @@ export const scenario = {
         end: { dateTime: '2027-09-01T10:00:00', timeZone: 'UTC' },
       })) as { id: string };
       const refRes = await plain.createReservation(
-        {
-          subject: 'ref',
-          start: '2027-09-02T09:00:00',
-          end: '2027-09-02T10:00:00',
-          timeZone: 'UTC',
-          responsible: { email: GRACE, name: 'Grace Hopper' },
-          participants: [],
-          lines: [{ roomId: 'wp-ref', status: 'confirmed' }],
-          recurrence: null,
-          exceptions: [],
-        },
+        graceBooks('wp-ref', 'ref', '2027-09-02T09:00:00', '2027-09-02T10:00:00'),
         'bench-ref',
       );
       const entity = { partitionKey: 'p', rowKey: 'r', doc: 'x'.repeat(1500) };
@@ -253,17 +233,12 @@ export const scenario = {
         ref.wpPost.push(
           await timed(() =>
             plain.createReservation(
-              {
-                subject: `ref ${String(i)}`,
-                start: `${day(300 + i)}T09:00:00`,
-                end: `${day(300 + i)}T10:00:00`,
-                timeZone: 'UTC',
-                responsible: { email: GRACE, name: 'Grace Hopper' },
-                participants: [],
-                lines: [{ roomId: 'wp-ref', status: 'confirmed' }],
-                recurrence: null,
-                exceptions: [],
-              },
+              graceBooks(
+                'wp-ref',
+                `ref ${String(i)}`,
+                `${day(300 + i)}T09:00:00`,
+                `${day(300 + i)}T10:00:00`,
+              ),
               `bench-ref-${String(i)}`,
             ),
           ),
