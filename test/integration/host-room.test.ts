@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GraphEvent } from '../../shared/graph';
+import { exchangeItemMessage } from '../../shared/sync/queue-items';
 import { checkRooms, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
 import type { ReservationWrite } from '../../shared/workplace';
 import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
@@ -153,18 +154,7 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
     const [oldCopy] = await held(BETA, 'Review');
     assert.ok(oldHost && oldCopy);
     const notify = (room: string, eventId: string) =>
-      syncGraphChange(
-        {
-          v: 1,
-          correlationId: 'c',
-          kind: 'graphChange',
-          room,
-          subscriptionId: 's',
-          eventId,
-          changeType: 'updated',
-        },
-        world.deps,
-      );
+      syncGraphChange(exchangeItemMessage(room, eventId, 'c', 's'), world.deps);
     await notify(BETA, oldCopy.id);
     // A delegate deletes the event in Alpha while Workplace renames the booking: it is made again.
     await world.deps.graph.deleteEvent(ALPHA, oldHost.id);

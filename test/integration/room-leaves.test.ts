@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SyncDeps } from '../../shared/sync/context';
+import { exchangeItemMessage } from '../../shared/sync/queue-items';
 import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { pausingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
@@ -55,18 +56,7 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
     return copy.id;
   };
   const notify = (room: string, eventId: string, deps: SyncDeps = world.deps) =>
-    syncGraphChange(
-      {
-        v: 1,
-        correlationId: 'c',
-        kind: 'graphChange',
-        room,
-        subscriptionId: 's',
-        eventId,
-        changeType: 'updated',
-      },
-      deps,
-    );
+    syncGraphChange(exchangeItemMessage(room, eventId, 'c', 's'), deps);
   const reservationChanged = (reservationId: string) =>
     syncWorkplaceChange(
       { v: 1, correlationId: 'c', kind: 'workplaceChange', reservationId, type: 'reservation.updated' },
