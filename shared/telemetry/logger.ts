@@ -41,8 +41,9 @@ function sanitize(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** `fields` already masked. */
 function prettyLine(time: string, level: LogLevel, message: string, fields: LogFields): string {
-  const extras = Object.entries(sanitize(fields) as LogFields)
+  const extras = Object.entries(fields)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ');
   return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${extras ? `  ${extras}` : ''}`;
@@ -86,20 +87,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   function log(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (RANK[level] < threshold) return;
     const time = new Date().toISOString();
-    // The trace ids join a line to its change's trace (the same ids Application Insights shows).
-    const all = { ...base, ...fields, ...currentTraceIds() };
+    // Masked once, for the line and the export alike.
+    const safe = sanitize({ ...base, ...fields }) as LogFields;
     if (exporting) {
       logs.getLogger('roomsync').emit({
         severityNumber: SEVERITY[level],
         severityText: level.toUpperCase(),
         body: message,
-        attributes: toAttributes(sanitize({ ...base, ...fields }) as LogFields),
+        attributes: toAttributes(safe),
       });
     }
+    // The trace ids join a line to its change's trace (the same ids Application Insights shows).
+    const all = { ...safe, ...currentTraceIds() };
     write(
       style === 'pretty'
         ? prettyLine(time, level, message, all)
-        : JSON.stringify({ time, level, msg: message, ...(sanitize(all) as LogFields) }),
+        : JSON.stringify({ time, level, msg: message, ...all }),
     );
   }
 
