@@ -76,6 +76,26 @@ const ERROR_CODES: Record<number, [string, string]> = {
   504: ['GatewayTimeout', 'The request timed out.'],
 };
 
+/** What the gate saw of each mailbox's concurrency, and the 429s it answered by cause (cleared by reset()). */
+export interface ConcurrencyCounts {
+  /**
+   * The most requests admitted at once per mailbox, each holding its slot until answered. The gate
+   * refuses the one over the limit, so this never exceeds it: a client that tried is told by the two
+   * below.
+   */
+  peakInFlight: Record<string, number>;
+  /**
+   * The most requests at a mailbox at once as clients sent them: those admitted plus the one arriving,
+   * whether admitted or refused. Equal to peakInFlight unless a request arrived while the mailbox's
+   * slots were all taken, i.e. above the limit only when a client exceeded it.
+   */
+  peakAttempted: Record<string, number>;
+  /** 429s for the concurrency limit (MailboxConcurrency) and for the request budget of the window. */
+  refused: { concurrency: number; requests: number };
+  /** Concurrency 429s per mailbox. */
+  refusedForConcurrency: Record<string, number>;
+}
+
 export class RequestGate {
   faults: Faults = NO_FAULTS;
   private readonly spent = new Map<number, number>();
@@ -84,6 +104,7 @@ export class RequestGate {
   injected: Record<string, number> = {};
   private readonly inFlight = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
+  private counts: ConcurrencyCounts = RequestGate.noCounts();
 
   constructor(
     public limits: ThrottleLimits,
@@ -104,18 +125,23 @@ export class RequestGate {
   admit(mailbox: string | undefined): () => void {
     if (mailbox === undefined) return () => undefined;
     const now = Date.now();
+    const running = this.inFlight.get(mailbox) ?? 0;
+    const { peakAttempted, peakInFlight, refused, refusedForConcurrency } = this.counts;
+    peakAttempted[mailbox] = Math.max(peakAttempted[mailbox] ?? 0, running + 1);
     const windowStart = now - this.limits.windowMs;
     const times = (this.recent.get(mailbox) ?? []).filter((t) => t > windowStart);
     if (times.length >= this.limits.requestsPerWindow) {
       const oldest = times[0] ?? now;
       const retryAfter = Math.max(1, Math.ceil((oldest + this.limits.windowMs - now) / 1000));
       this.recent.set(mailbox, times);
+      refused.requests += 1;
       throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxRequests limit.', {
         'Retry-After': String(retryAfter),
       });
     }
-    const running = this.inFlight.get(mailbox) ?? 0;
     if (running >= this.limits.concurrentPerMailbox) {
+      refused.concurrency += 1;
+      refusedForConcurrency[mailbox] = (refusedForConcurrency[mailbox] ?? 0) + 1;
       throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
         'Retry-After': '1',
       });
@@ -123,6 +149,7 @@ export class RequestGate {
     times.push(now);
     this.recent.set(mailbox, times);
     this.inFlight.set(mailbox, running + 1);
+    peakInFlight[mailbox] = Math.max(peakInFlight[mailbox] ?? 0, running + 1);
     let released = false;
     return () => {
       if (released) return;
@@ -171,8 +198,23 @@ export class RequestGate {
     this.injected[kind] = (this.injected[kind] ?? 0) + 1;
   }
 
+  /** A copy of the concurrency counts since the last reset. */
+  concurrency(): ConcurrencyCounts {
+    return structuredClone(this.counts);
+  }
+
+  private static noCounts(): ConcurrencyCounts {
+    return {
+      peakInFlight: {},
+      peakAttempted: {},
+      refused: { concurrency: 0, requests: 0 },
+      refusedForConcurrency: {},
+    };
+  }
+
   reset(): void {
     this.injected = {};
+    this.counts = RequestGate.noCounts();
     this.faults = NO_FAULTS;
     this.spent.clear();
     this.spentDrops.clear();

@@ -58,6 +58,20 @@ export interface Stats {
   byMailbox: Record<string, number>;
   /** Operations answered 429. */
   throttled: number;
+  /**
+   * Those 429s by cause: a mailbox's concurrency limit (MailboxConcurrency: the client had more than 4
+   * requests in flight there), its request budget for the window, or an injected fault.
+   */
+  throttledBy: { concurrency: number; requests: number; injected: number };
+  /** Concurrency 429s per mailbox e-mail. */
+  concurrencyThrottledByMailbox: Record<string, number>;
+  /** Most operations admitted at once per mailbox (each holding a slot until answered): never above the limit. */
+  peakInFlight: Record<string, number>;
+  /**
+   * Most operations at a mailbox at once as the clients sent them (the admitted ones plus the one
+   * arriving, refused or not): equal to peakInFlight unless a client went over the limit.
+   */
+  peakAttempted: Record<string, number>;
 }
 
 const CERT_DIR = path.join(__dirname, '..', 'certs');
@@ -121,8 +135,24 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     applicationId: randomUUID(),
     ...options.subscriptions,
   });
-  const emptyStats = (): Stats => ({ total: 0, byRoute: {}, byMailbox: {}, throttled: 0 });
+  type Counted = Pick<Stats, 'total' | 'byRoute' | 'byMailbox' | 'throttled'>;
+  const emptyStats = (): Counted => ({ total: 0, byRoute: {}, byMailbox: {}, throttled: 0 });
   let stats = emptyStats();
+  /** The counters above with the request gate's (concurrency and throttling), both cleared by reset(). */
+  const currentStats = (): Stats => {
+    const gateCounts = gate.concurrency();
+    return {
+      ...structuredClone(stats),
+      throttledBy: {
+        concurrency: gateCounts.refused.concurrency,
+        requests: gateCounts.refused.requests,
+        injected: gate.injected['429'] ?? 0,
+      },
+      concurrencyThrottledByMailbox: gateCounts.refusedForConcurrency,
+      peakInFlight: gateCounts.peakInFlight,
+      peakAttempted: gateCounts.peakAttempted,
+    };
+  };
 
   const graph = new Router()
     .add('GET', '/users/{user}', ({ params }) => {
@@ -179,7 +209,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       reset();
       return { status: 204 };
     })
-    .add('GET', '/_emulator/stats', () => ({ status: 200, body: stats }))
+    .add('GET', '/_emulator/stats', () => ({ status: 200, body: currentStats() }))
     .add('POST', '/_emulator/faults', (ctx) => {
       gate.setFaults(parse(faultsSchema, ctx.json()));
       return { status: 200, body: gate.faults };
@@ -391,7 +421,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     calendarView,
     gate,
     tenantId,
-    stats: () => structuredClone(stats),
+    stats: currentStats,
     reset,
     stop: () =>
       new Promise<void>((resolve) => {

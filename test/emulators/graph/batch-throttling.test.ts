@@ -216,6 +216,45 @@ describe('Graph emulator: $batch, throttling and fault injection', () => {
     assert.ok(throttled.every((r) => r.headers['Retry-After'] !== undefined));
   });
 
+  it('counts the peak in flight per mailbox (admitted, and as sent) and tells its 429s apart by cause', async () => {
+    const OTHER = 'room.beta@contoso.com';
+    emulator.directory.add({ email: OTHER, displayName: 'Room Beta', kind: 'room' });
+    await control('faults', 'POST', { latencyMs: 150 });
+    const burst = (mailbox: string, n: number): Promise<number[]> =>
+      Promise.all(Array.from({ length: n }, async () => (await raw(`/users/${mailbox}/events`)).status));
+    // A client keeping to the limit: 4 at once in one mailbox, 3 in another.
+    await Promise.all([burst(ROOM, 4), burst(OTHER, 3)]);
+    let stats = emulator.stats();
+    assert.deepEqual(stats.peakInFlight, { [ROOM]: 4, [OTHER]: 3 });
+    assert.deepEqual(stats.peakAttempted, { [ROOM]: 4, [OTHER]: 3 });
+    assert.equal(stats.throttled, 0);
+
+    // One that is not: 6 at once; the two over the limit are refused, and the attempt shows.
+    const statuses = await burst(ROOM, 6);
+    assert.equal(statuses.filter((s) => s === 429).length, 2);
+    stats = emulator.stats();
+    assert.equal(stats.peakInFlight[ROOM], 4, 'admitted requests never exceed the limit');
+    assert.equal(stats.peakAttempted[ROOM], 5, 'each refused request arrives to 4 admitted ones');
+    assert.deepEqual(stats.concurrencyThrottledByMailbox, { [ROOM]: 2 });
+
+    // A budget 429 and an injected one are counted under their own causes.
+    await control('faults', 'POST', {
+      errors: [{ route: 'GET /users/{user}/events', mailbox: OTHER, status: 429, count: 1 }],
+    });
+    assert.equal((await raw(`/users/${OTHER}/events`)).status, 429);
+    await control('limits', 'POST', { requestsPerWindow: 1, windowMs: 60_000 });
+    assert.equal((await raw(`/users/${OTHER}/events`)).status, 429);
+    stats = emulator.stats();
+    assert.deepEqual(stats.throttledBy, { concurrency: 2, requests: 1, injected: 1 });
+    assert.equal(stats.throttled, 4);
+
+    emulator.reset();
+    stats = emulator.stats();
+    assert.deepEqual(stats.peakInFlight, {});
+    assert.deepEqual(stats.peakAttempted, {});
+    assert.deepEqual(stats.throttledBy, { concurrency: 0, requests: 0, injected: 0 });
+  });
+
   it('injects errors by route, with Retry-After, a limited number of times, until cleared', async () => {
     const created = (await client.api(`/users/${ROOM}/events`).post({ subject: 'x', ...times })) as {
       id: string;
