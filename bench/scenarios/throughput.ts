@@ -211,9 +211,25 @@ export const scenario = {
       // Items per Graph notification POST (read from a clone of the request), with the time it took.
       const itemsOf = new WeakMap<object, Promise<number>>();
       const posts: { ms: number; items: Promise<number> }[] = [];
+      // Workplace deliveries: from the change (the event's occurredAt) to the function's start, each
+      // delivery's first arrival.
+      const firstArrival = new Map<string, number>();
       hooks.preInvocation.push((c) => {
         if (c.invocationContext.functionName !== 'syncWorker') {
           startedAt.set(c.invocationContext, performance.now());
+          if (c.invocationContext.functionName === 'workplaceWebhook') {
+            const arrived = Date.now();
+            void (c.inputs[0] as HttpRequest)
+              .clone()
+              .json()
+              .then((body) => {
+                const { deliveryId, occurredAt } = body as { deliveryId?: string; occurredAt?: string };
+                if (deliveryId === undefined || occurredAt === undefined || firstArrival.has(deliveryId))
+                  return;
+                firstArrival.set(deliveryId, arrived - Date.parse(occurredAt));
+              })
+              .catch(() => undefined);
+          }
           if (c.invocationContext.functionName === 'graphNotifications') {
             const request = c.inputs[0] as HttpRequest;
             itemsOf.set(
@@ -440,7 +456,7 @@ export const scenario = {
           )
           .join(
             '; ',
-          )}; Graph notification POSTs carried ${String(itemsIn(notificationPosts))} items (up to ${String(Math.max(0, ...notificationPosts.map((post) => post.items)))} in one); those answered after 3 s, which Graph sends again, carried ${String(itemsIn(slowPosts))} (${slowPosts.map((post) => `${String(post.items)} in ${String(Math.round(post.ms))} ms`).join(', ') || 'none'}); Workplace webhooks (whole run): ${String(workplaceStats.webhooks.attempts)} attempts, ${String(workplaceStats.webhooks.failedAttempts)} failed or timed out, ${String(workplaceStats.webhooks.dropped)} given up after the last retry.`,
+          )}; Graph notification POSTs carried ${String(itemsIn(notificationPosts))} items (up to ${String(Math.max(0, ...notificationPosts.map((post) => post.items)))} in one); those answered after 3 s, which Graph sends again, carried ${String(itemsIn(slowPosts))} (${slowPosts.map((post) => `${String(post.items)} in ${String(Math.round(post.ms))} ms`).join(', ') || 'none'}); Workplace deliveries reached the function p50 ${String(p([...firstArrival.values()], 50))} ms, p95 ${String(p([...firstArrival.values()], 95))} ms, max ${String(p([...firstArrival.values()], 100))} ms after the change; Workplace webhooks (whole run): ${String(workplaceStats.webhooks.attempts)} attempts, ${String(workplaceStats.webhooks.failedAttempts)} failed or timed out, ${String(workplaceStats.webhooks.dropped)} given up after the last retry.`,
       );
       if (lost.length > 0)
         report.note(
@@ -516,6 +532,11 @@ export const scenario = {
           peakQueueDepth: peakQueue,
         },
         ingress: Object.fromEntries(ingress),
+        workplaceDeliveryLagMs: {
+          p50: p([...firstArrival.values()], 50),
+          p95: p([...firstArrival.values()], 95),
+          max: p([...firstArrival.values()], 100),
+        },
         notificationPosts: notificationPosts.map((post) => ({ items: post.items, ms: round1(post.ms) })),
         process: {
           cpuSeconds: round1(cpuSeconds),
