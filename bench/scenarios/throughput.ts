@@ -46,11 +46,12 @@ import {
  * notification POST answered after 3 s is sent again by Graph, a Workplace webhook after 2 s here).
  */
 
-function setting(name: string, fallback: number): number {
+function setting(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be an integer of at least ${String(min)}`);
   return value;
 }
 
@@ -59,7 +60,7 @@ const CHANGES = setting('BENCH_THROUGHPUT_CHANGES', 500);
 const SENDERS = setting('BENCH_THROUGHPUT_SENDERS', 32);
 const TIMEOUT_S = setting('BENCH_THROUGHPUT_TIMEOUT_SECONDS', 240);
 const PEOPLE = 50;
-const GRAPH_LATENCY_MS = setting('BENCH_THROUGHPUT_GRAPH_LATENCY_MS', 100);
+const GRAPH_LATENCY_MS = setting('BENCH_THROUGHPUT_GRAPH_LATENCY_MS', 100, 0);
 const POLL_MS = 25;
 const LIMIT = 4;
 const GRACE = 'grace@contoso.com';
