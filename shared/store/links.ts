@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Side } from '../sync/decide';
 import { ConcurrentUpdate, type JsonTable, type Versioned } from './table';
 
@@ -56,10 +56,31 @@ interface IndexRow {
   eventId?: string;
 }
 
-const LINK = 'link';
+/**
+ * Rows are spread over many partitions: Azure Table storage serves one partition from one server (about
+ * 2,000 operations a second), and a backfill of many rooms writes thousands of links at once. A room's
+ * event rows share its partition, so its copies are listed with one query; links and the iCalUId and
+ * reservation rows go by a hash of their key (point reads only).
+ */
+const BUCKETS = 64;
 
-function indexPartition(kind: IndexKind): string {
-  return `by-${kind}`;
+function bucket(key: string): string {
+  const n = createHash('sha1').update(key).digest().readUInt16BE(0) % BUCKETS;
+  return n.toString(16).padStart(2, '0');
+}
+
+function linkPartition(id: string): string {
+  return `link-${bucket(id)}`;
+}
+
+function indexPartition(kind: IndexKind, key: string): string {
+  // An event's key starts with its room (eventIndexKey).
+  if (kind === 'event') return roomEventsPartition(key.slice(0, key.indexOf(' ')));
+  return `by-${kind}-${bucket(key)}`;
+}
+
+function roomEventsPartition(room: string): string {
+  return `by-event ${room.toLowerCase()}`;
 }
 
 function eventIndexKey(room: string, eventId: string): string {
@@ -82,11 +103,11 @@ export class LinkRepository {
   }
 
   get(id: string): Promise<Versioned<LinkRecord> | undefined> {
-    return this.links.get(LINK, id);
+    return this.links.get(linkPartition(id), id);
   }
 
   private async via(kind: IndexKind, key: string): Promise<Versioned<LinkRecord> | undefined> {
-    const row = await this.index.get(indexPartition(kind), key);
+    const row = await this.index.get(indexPartition(kind, key), key);
     return row ? this.get(row.value.linkId) : undefined;
   }
 
@@ -109,11 +130,9 @@ export class LinkRepository {
 
   /** The events of a room the links know, with their links. */
   async copiesInRoom(room: string): Promise<{ linkId: string; eventId: string }[]> {
-    const rows = await this.index.list(indexPartition('event'));
+    const rows = await this.index.list(roomEventsPartition(room));
     return rows.flatMap(({ value }) =>
-      value.room === room.toLowerCase() && value.eventId
-        ? [{ linkId: value.linkId, eventId: value.eventId }]
-        : [],
+      value.eventId ? [{ linkId: value.linkId, eventId: value.eventId }] : [],
     );
   }
 
@@ -122,7 +141,7 @@ export class LinkRepository {
    * (pending), or linked.
    */
   async lookup(kind: 'iCalUId' | 'reservation', key: string): Promise<Lookup> {
-    const row = await this.index.get(indexPartition(kind), key);
+    const row = await this.index.get(indexPartition(kind, key), key);
     if (!row) return { state: 'none' };
     const link = await this.get(row.value.linkId);
     return link
@@ -144,15 +163,15 @@ export class LinkRepository {
     staleAfterMs = 60_000,
   ): Promise<string> {
     const claim = { linkId, claimedAt: now.toISOString() };
-    if (await this.index.insert(indexPartition(kind), key, claim)) return linkId;
-    const existing = await this.index.get(indexPartition(kind), key);
+    if (await this.index.insert(indexPartition(kind, key), key, claim)) return linkId;
+    const existing = await this.index.get(indexPartition(kind, key), key);
     if (!existing) return this.claim(kind, key, linkId, now, staleAfterMs);
     // A row written with its link whose link is not there after a while names a link that will not
     // come; so does a claim whose worker died.
     const since = existing.value.claimedAt ?? existing.value.writtenAt;
     const age = since === undefined ? Infinity : now.getTime() - Date.parse(since);
     if (age > staleAfterMs && !(await this.get(existing.value.linkId))) {
-      await this.index.replace(indexPartition(kind), key, claim, existing.etag);
+      await this.index.replace(indexPartition(kind, key), key, claim, existing.etag);
       return linkId;
     }
     return existing.value.linkId;
@@ -164,9 +183,9 @@ export class LinkRepository {
    */
   async releaseClaims(linkId: string, keys: [kind: 'iCalUId' | 'reservation', key: string][]): Promise<void> {
     for (const [kind, key] of keys) {
-      const row = await this.index.get(indexPartition(kind), key);
+      const row = await this.index.get(indexPartition(kind, key), key);
       if (row?.value.linkId === linkId && row.value.claimedAt !== undefined)
-        await this.index.delete(indexPartition(kind), key, row.etag);
+        await this.index.delete(indexPartition(kind, key), key, row.etag);
     }
   }
 
@@ -177,15 +196,15 @@ export class LinkRepository {
   /** Writes a new link and its index rows. */
   async create(link: LinkRecord): Promise<string> {
     await this.writeIndex(link);
-    const inserted = await this.links.insert(LINK, link.id, link);
-    if (!inserted) throw new ConcurrentUpdate(`link ${link.id}`);
-    return (await this.links.get(LINK, link.id))?.etag ?? '';
+    const etag = await this.links.create(linkPartition(link.id), link.id, link);
+    if (etag === undefined) throw new ConcurrentUpdate(`link ${link.id}`);
+    return etag;
   }
 
   /** Replaces a link read with `etag`; ConcurrentUpdate when another worker changed it since. */
   async save(link: LinkRecord, etag: string): Promise<string> {
     await this.writeIndex(link);
-    return this.links.replace(LINK, link.id, link, etag);
+    return this.links.replace(linkPartition(link.id), link.id, link, etag);
   }
 
   /**
@@ -194,7 +213,7 @@ export class LinkRepository {
    */
   lease(link: Versioned<LinkRecord>, until: Date): Promise<string> {
     return this.links.replace(
-      LINK,
+      linkPartition(link.value.id),
       link.value.id,
       { ...link.value, writingUntil: until.toISOString() },
       link.etag,
@@ -204,30 +223,41 @@ export class LinkRepository {
   /** Gives a lease back unused (the write failed): the link as it was before. Lost to a takeover: fine. */
   async endLease(link: LinkRecord, leaseEtag: string): Promise<void> {
     try {
-      await this.links.replace(LINK, link.id, { ...link, writingUntil: null }, leaseEtag);
+      await this.links.replace(linkPartition(link.id), link.id, { ...link, writingUntil: null }, leaseEtag);
     } catch (err) {
       if (!(err instanceof ConcurrentUpdate)) throw err;
     }
   }
 
   async delete(link: LinkRecord): Promise<void> {
-    await this.links.delete(LINK, link.id);
-    for (const copy of link.copies)
-      await this.index.delete(indexPartition('event'), eventIndexKey(copy.room, copy.eventId));
-    if (link.reservationId) await this.index.delete(indexPartition('reservation'), link.reservationId);
-    if (link.iCalUId) await this.index.delete(indexPartition('iCalUId'), link.iCalUId);
+    await this.links.delete(linkPartition(link.id), link.id);
+    await Promise.all(
+      indexKeys(link).map(([kind, key]) => this.index.delete(indexPartition(kind, key), key)),
+    );
   }
 
   private async writeIndex(link: LinkRecord): Promise<void> {
     // The link's own time (the sync's clock, as claims use), stamped just before this write.
     const row = { linkId: link.id, writtenAt: link.updatedAt };
-    for (const copy of link.copies)
-      await this.index.put(indexPartition('event'), eventIndexKey(copy.room, copy.eventId), {
-        ...row,
-        room: copy.room.toLowerCase(),
-        eventId: copy.eventId,
-      });
-    if (link.reservationId) await this.index.put(indexPartition('reservation'), link.reservationId, row);
-    if (link.iCalUId) await this.index.put(indexPartition('iCalUId'), link.iCalUId, row);
+    // Independent rows: written together (all of them are written before the link either way).
+    await Promise.all(
+      indexKeys(link).map(([kind, key], i) => {
+        const copy = kind === 'event' ? link.copies[i] : undefined;
+        return this.index.put(
+          indexPartition(kind, key),
+          key,
+          copy ? { ...row, room: copy.room.toLowerCase(), eventId: copy.eventId } : row,
+        );
+      }),
+    );
   }
+}
+
+/** A link's index rows: its copies' (in the order of `copies`), then its reservation's and iCalUId's. */
+function indexKeys(link: LinkRecord): [IndexKind, string][] {
+  return [
+    ...link.copies.map((copy): [IndexKind, string] => ['event', eventIndexKey(copy.room, copy.eventId)]),
+    ...(link.reservationId ? [['reservation', link.reservationId] as [IndexKind, string]] : []),
+    ...(link.iCalUId ? [['iCalUId', link.iCalUId] as [IndexKind, string]] : []),
+  ];
 }

@@ -102,15 +102,20 @@ export class JsonTable<T> {
 
   /** Inserts only if absent; false when a row is already there. */
   async insert(partition: string, row: string, value: T): Promise<boolean> {
+    return (await this.create(partition, row, value)) !== undefined;
+  }
+
+  /** Inserts only if absent: the new row's etag, or undefined when a row is already there. */
+  async create(partition: string, row: string, value: T): Promise<string | undefined> {
     try {
-      await this.client.createEntity<JsonEntity>({
+      const res = await this.client.createEntity<JsonEntity>({
         partitionKey: tableKey(partition),
         rowKey: tableKey(row),
         data: JSON.stringify(value),
       });
-      return true;
+      return res.etag ?? '';
     } catch (err) {
-      if (status(err) === 409) return false;
+      if (status(err) === 409) return undefined;
       throw err;
     }
   }

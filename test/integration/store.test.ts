@@ -78,6 +78,32 @@ describe('store: Table repositories on Azurite', () => {
     assert.equal(await store.links.get(record.id), undefined);
   });
 
+  it("lists a room's copies from its own partition, and saves a new link with the etag it was written with", async () => {
+    const alpha = link({ reservationId: 'r-a', iCalUId: 'ical-a' });
+    const both = link({
+      reservationId: 'r-ab',
+      iCalUId: 'ical-ab',
+      copies: [
+        { room: 'room.beta@contoso.com', eventId: 'beta-1', changeKey: 'ck' },
+        { room: 'room.alpha@contoso.com', eventId: 'alpha-2', changeKey: 'ck' },
+      ],
+    });
+    const etag = await store.links.create(alpha);
+    await store.links.create(both);
+    assert.deepEqual(
+      (await store.links.copiesInRoom(ROOM)).map((c) => c.eventId).sort(),
+      [EVENT_ID, 'alpha-2'].sort(),
+    );
+    assert.deepEqual(
+      (await store.links.copiesInRoom('room.beta@contoso.com')).map((c) => c.linkId),
+      [both.id],
+    );
+    await store.links.save({ ...alpha, exchangeFingerprint: 'fp-e2' }, etag);
+    await store.links.delete(alpha);
+    await store.links.delete(both);
+    assert.deepEqual(await store.links.copiesInRoom('room.beta@contoso.com'), []);
+  });
+
   it('guards a link with its ETag: the worker that loses the race gets ConcurrentUpdate', async () => {
     const record = link({ reservationId: 'r-2', iCalUId: null });
     const etag = await store.links.create(record);
