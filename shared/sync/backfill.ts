@@ -1,32 +1,99 @@
+import type { GraphEvent } from '../graph';
+import { graphEventIdentity } from '../mapping';
 import type { SyncMessage } from '../queue/messages';
 import type { SyncDeps } from './context';
 import { roomDirectory, syncWindow } from './context';
-import { queueExchangeItems, reservationMessage } from './queue-items';
+import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './queue-items';
+import { syncGraphChange, type SyncOutcome } from './run';
+
+/** How many of a room's listed events are synced at once (Graph allows 4 requests in flight per mailbox). */
+export const BACKFILL_CONCURRENCY = 4;
+
+export interface BackfillOutcome {
+  /** Events decided here, from the listing. */
+  synced: number;
+  /** Items queued to be decided on their own: reservations, series, events read again, failures. */
+  queued: number;
+}
+
+type GraphChange = Extract<SyncMessage, { kind: 'graphChange' }>;
 
 /**
- * A room's full comparison, as many small messages: one per Exchange item in the sync horizon and one
- * per Workplace reservation of the room, so each is decided on its own and the queue spreads the work.
+ * A room's full comparison. The room's calendar is listed once; a single meeting a person organised is
+ * decided right here from the listing (the listing holds all of it, so reading each event again would
+ * only spend a Graph request and a queue message per event), a few at a time. Everything else becomes a
+ * message decided on its own, as a notification or webhook would be: each reservation of the room,
+ * each series (through its master: occurrences come apart in a listing), each event the room organises
+ * (roomsync's own carry the reservation id in an extended property, which a listing does not bring), and
+ * each listed event whose sync failed here, so its retries, waits and poisoning are the queue's.
  */
 export async function backfillRoom(
   room: string,
   correlationId: string,
   deps: SyncDeps,
   enqueue: (message: SyncMessage) => Promise<void>,
-): Promise<number> {
+  onSynced: (message: GraphChange, outcome: SyncOutcome) => Promise<void> = () => Promise.resolve(),
+): Promise<BackfillOutcome> {
   const rooms = await roomDirectory(deps.store);
   const roomId = rooms.workplaceRoomId(room);
-  if (!roomId) return 0;
+  if (!roomId) return { synced: 0, queued: 0 };
   const { start: from, end: to } = syncWindow(deps);
-  let count = await queueExchangeItems(
-    await deps.graph.calendarView(room, from, to),
+  // Reservations first: the ones this backfill is about to make are then not listed and queued back.
+  let queued = 0;
+  for await (const reservation of deps.workplace.listReservations({ roomId, from, to })) {
+    await enqueue(reservationMessage(reservation, correlationId));
+    queued += 1;
+  }
+  const items = await deps.graph.calendarView(room, from, to);
+  const inHand = items.filter((item) => decidableFromListing(item, room));
+  queued += await queueExchangeItems(
+    items.filter((item) => !inHand.includes(item)),
     room,
     correlationId,
     'backfill',
     enqueue,
   );
-  for await (const reservation of deps.workplace.listReservations({ roomId, from, to })) {
-    await enqueue(reservationMessage(reservation, correlationId));
-    count += 1;
-  }
-  return count;
+  let synced = 0;
+  await eachAtMost(BACKFILL_CONCURRENCY, inHand, async (event) => {
+    const message = exchangeItemMessage(
+      room,
+      event.id,
+      correlationId,
+      'backfill',
+      'updated',
+      typeof event.changeKey === 'string' ? event.changeKey : undefined,
+    );
+    try {
+      await onSynced(message, await syncGraphChange(message, deps, { event, rooms }));
+      synced += 1;
+    } catch (err) {
+      deps.logger.info('A backfilled event goes on the queue to be synced on its own', {
+        room,
+        eventId: event.id,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      await enqueue(message);
+      queued += 1;
+    }
+  });
+  return { synced, queued };
+}
+
+/** A single meeting someone other than the room organised: the listing says all the sync needs. */
+function decidableFromListing(item: GraphEvent, room: string): boolean {
+  if (item['@removed'] !== undefined) return false;
+  const { type, organizer } = graphEventIdentity(item);
+  return type === 'singleInstance' && organizer !== null && organizer !== room.toLowerCase();
+}
+
+async function eachAtMost<T>(limit: number, items: T[], run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

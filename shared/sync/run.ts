@@ -82,7 +82,10 @@ async function readEvent(
   deps: SyncDeps,
   rooms: RoomDirectory,
 ): Promise<Sides['exchange']> {
-  const event = await deps.graph.getEvent(room, eventId);
+  return exchangeSide(room, await deps.graph.getEvent(room, eventId), rooms);
+}
+
+function exchangeSide(room: string, event: GraphEvent | undefined, rooms: RoomDirectory): Sides['exchange'] {
   if (!event || event.isCancelled === true) return undefined;
   if (isDeclined(event)) return undefined;
   return { room, event, booking: exchangeBooking(event, room, rooms) };
@@ -265,9 +268,19 @@ function hostRoomOf(
   return organizer && organizer !== room && rooms.emails.has(organizer) ? organizer : undefined;
 }
 
+/**
+ * What a caller that listed the room's calendar already holds (a backfill): the event as listed, so it is
+ * not read again, and the registered rooms it read.
+ */
+export interface ListedEvent {
+  event: GraphEvent;
+  rooms: RoomDirectory & { emails: Set<string> };
+}
+
 export async function syncGraphChange(
   message: Extract<SyncMessage, { kind: 'graphChange' }>,
   deps: SyncDeps,
+  listed?: ListedEvent,
 ): Promise<SyncOutcome> {
   const known = await deps.store.links.byEvent(message.room, message.eventId);
   const copy = known?.value.copies.find((c) => c.room === message.room && c.eventId === message.eventId);
@@ -276,9 +289,12 @@ export async function syncGraphChange(
   // A deletion of an event no link holds: the echo of roomsync's own delete (the booking was forgotten
   // with it), or an event never synced. Reading it would only answer 404, and there is nothing to sync.
   if (!known && message.changeType === 'deleted') return { rule: 'exchange:unlinkedDeleted', writes: 0 };
-  const rooms = await roomDirectory(deps.store);
+  const rooms = listed?.rooms ?? (await roomDirectory(deps.store));
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
-  let exchange = await readEvent(message.room, message.eventId, deps, rooms);
+  let exchange =
+    listed?.event.id === message.eventId
+      ? exchangeSide(message.room, listed.event, rooms)
+      : await readEvent(message.room, message.eventId, deps, rooms);
   // A copy the link no longer holds (the booking's event was made again elsewhere, or the room already
   // left it) going away says nothing about the booking.
   if (known && !copy && !exchange) return { rule: 'exchange:staleCopy', writes: 0 };

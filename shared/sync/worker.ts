@@ -47,10 +47,7 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
   const enqueue = (m: SyncMessage): Promise<void> => env.enqueue(m);
   switch (message.kind) {
     case 'graphChange': {
-      const outcome = await syncGraphChange(message, deps);
-      log.info('Synced an Exchange change', { room: message.room, eventId: message.eventId, ...outcome });
-      measure(message, outcome, 'exchangeToWorkplace', env);
-      await scheduleRoomCheck(message, outcome, env);
+      await syncedExchangeChange(message, await syncGraphChange(message, deps), env);
       return;
     }
     case 'workplaceChange': {
@@ -78,12 +75,29 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
       return;
     }
     case 'backfill': {
-      const count = await backfillRoom(message.room, message.correlationId, deps, enqueue);
+      const outcome = await backfillRoom(message.room, message.correlationId, deps, enqueue, (item, synced) =>
+        syncedExchangeChange(item, synced, env),
+      );
       await deps.store.rooms.recordSync(message.room, deps.now(), null);
-      log.info('Backfill queued', { room: message.room, items: count });
+      log.info('Backfilled a room', { room: message.room, ...outcome });
       return;
     }
   }
+}
+
+/** What follows an Exchange change's sync, wherever it was decided (its own message, a backfill). */
+async function syncedExchangeChange(
+  message: Extract<SyncMessage, { kind: 'graphChange' }>,
+  outcome: SyncOutcome,
+  env: WorkerEnv,
+): Promise<void> {
+  env.deps.logger.info('Synced an Exchange change', {
+    room: message.room,
+    eventId: message.eventId,
+    ...outcome,
+  });
+  measure(message, outcome, 'exchangeToWorkplace', env);
+  await scheduleRoomCheck(message, outcome, env);
 }
 
 /**

@@ -23,6 +23,8 @@ interface Job {
   dead: boolean;
   resume?: (kill: boolean) => void;
   waitingFor?: string;
+  /** The job's last call: a job's calls take their turns one after another (see `call`). */
+  tail: Promise<void>;
 }
 
 export interface SchedulerOptions {
@@ -46,7 +48,13 @@ export class Scheduler {
   async run(
     specs: { name: string; killable: boolean; work: (job: JobHandle) => Promise<void> }[],
   ): Promise<PromiseSettledResult<void>[]> {
-    this.jobs = specs.map((s) => ({ name: s.name, state: 'running', killable: s.killable, dead: false }));
+    this.jobs = specs.map((s) => ({
+      name: s.name,
+      state: 'running',
+      killable: s.killable,
+      dead: false,
+      tail: Promise.resolve(),
+    }));
     const settled = Promise.allSettled(
       specs.map(async (spec, i) => {
         const job = this.jobs[i] as Job;
@@ -91,23 +99,38 @@ export class Scheduler {
     return {
       name: job.name,
       call: async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-        if (job.dead) throw new WorkerKilled(what);
-        job.waitingFor = what;
-        const kill = await new Promise<boolean>((resolve) => {
-          job.resume = resolve;
-          job.state = 'waiting';
-          this.changed();
-        });
-        if (kill) throw new WorkerKilled(what);
-        this.options.onCall?.(job.name, what);
+        // A job that makes several calls at once (a backfill syncs a few events together) makes them
+        // one after another here: a job waits for one turn at a time. Its calls still interleave with
+        // every other job's.
+        const before = job.tail;
+        let done = (): void => undefined;
+        job.tail = new Promise<void>((resolve) => (done = resolve));
         try {
-          return await work();
+          await before;
+          return await this.turn(job, what, work);
         } finally {
-          await this.options.afterCall();
+          done();
         }
       },
       gate: <T extends object>(target: T, prefix: string): T => gateObject(target, prefix, this.handle(job)),
     };
+  }
+
+  private async turn<T>(job: Job, what: string, work: () => Promise<T>): Promise<T> {
+    if (job.dead) throw new WorkerKilled(what);
+    job.waitingFor = what;
+    const kill = await new Promise<boolean>((resolve) => {
+      job.resume = resolve;
+      job.state = 'waiting';
+      this.changed();
+    });
+    if (kill) throw new WorkerKilled(what);
+    this.options.onCall?.(job.name, what);
+    try {
+      return await work();
+    } finally {
+      await this.options.afterCall();
+    }
   }
 }
 
