@@ -55,9 +55,12 @@ export async function acceptGraphNotifications(
   const parsed = collection.safeParse(body);
   if (!parsed.success)
     return { status: 400, error: 'expected a changeNotificationCollection ({ "value": [...] })' };
-  let accepted = 0;
   let dropped = 0;
   const known = new Map<string, Awaited<ReturnType<NotificationDeps['subscription']>>>();
+  const lifecycleEvents: SubscriptionMessage[] = [];
+  // One message per event: Graph often sends an event's changes together (a meeting's `created` and,
+  // once the room has accepted it, `updated`), and each message costs a read of the event.
+  const changes = new Map<string, Extract<SyncMessage, { kind: 'graphChange' }>>();
   for (const raw of parsed.data.value) {
     const notification = item.safeParse(raw);
     if (!notification.success) {
@@ -79,14 +82,13 @@ export async function acceptGraphNotifications(
     }
     const lifecycle = LIFECYCLE.find((e) => e === n.lifecycleEvent);
     if (lifecycle) {
-      await deps.enqueueSubscription({
+      lifecycleEvents.push({
         v: 1,
         correlationId: deps.correlationId,
         kind: 'lifecycle',
         subscriptionId: n.subscriptionId,
         event: lifecycle,
       });
-      accepted += 1;
       continue;
     }
     const changeType = CHANGES.find((c) => c === n.changeType);
@@ -99,17 +101,26 @@ export async function acceptGraphNotifications(
       continue;
     }
     const changeKey = changeKeyOf(n.resourceData['@odata.etag']);
-    await deps.enqueueSync({
+    const key = `${subscription.room} ${n.resourceData.id}`;
+    // A deleted event stays deleted, whatever order its notifications came in (ids are not reused), and
+    // its message names no changeKey: one already read would make the deletion look like an echo.
+    const deleted = changeType === 'deleted' || changes.get(key)?.changeType === 'deleted';
+    changes.set(key, {
       v: 1,
       correlationId: deps.correlationId,
       kind: 'graphChange',
       room: subscription.room,
       subscriptionId: n.subscriptionId,
       eventId: n.resourceData.id,
-      changeType,
-      ...(changeKey ? { changeKey } : {}),
+      changeType: deleted ? 'deleted' : changeType,
+      ...(changeKey && !deleted ? { changeKey } : {}),
     });
-    accepted += 1;
   }
+  // Queued together: Graph wants its answer within 3 seconds, or it sends the whole batch again.
+  await Promise.all([
+    ...lifecycleEvents.map((m) => deps.enqueueSubscription(m)),
+    ...[...changes.values()].map((m) => deps.enqueueSync(m)),
+  ]);
+  const accepted = parsed.data.value.length - dropped;
   return { status: 202, accepted, dropped };
 }

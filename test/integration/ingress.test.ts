@@ -108,6 +108,44 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     assert.ok(!stdout.join('').includes('forged'), 'the forged secret is not logged');
   });
 
+  it('queues one message per event when a batch holds several of its changes (each costs a read)', async () => {
+    const change = (id: string, changeType: string, etag?: string): object => ({
+      subscriptionId: 'sub-1',
+      clientState: 'the-client-state',
+      changeType,
+      resourceData: { id, ...(etag ? { '@odata.etag': etag } : {}) },
+    });
+    const res = await post(
+      'graph/notifications',
+      JSON.stringify({
+        value: [
+          change('AAMk-new', 'created', 'W/"ck-1"'),
+          change('AAMk-gone', 'updated', 'W/"ck-5"'),
+          change('AAMk-new', 'updated', 'W/"ck-2"'),
+          change('AAMk-gone', 'deleted'),
+          change('AAMk-late', 'deleted'),
+          change('AAMk-late', 'updated', 'W/"ck-9"'),
+        ],
+      }),
+    );
+    assert.equal(res.status, 202);
+    const sync = (await drainQueue(QUEUES.sync)) as {
+      eventId: string;
+      changeType: string;
+      changeKey?: string;
+    }[];
+    assert.deepEqual(
+      sync
+        .map(({ eventId, changeType, changeKey }) => ({ eventId, changeType, changeKey }))
+        .sort((a, b) => a.eventId.localeCompare(b.eventId)),
+      [
+        { eventId: 'AAMk-gone', changeType: 'deleted', changeKey: undefined },
+        { eventId: 'AAMk-late', changeType: 'deleted', changeKey: undefined },
+        { eventId: 'AAMk-new', changeType: 'updated', changeKey: 'ck-2' },
+      ],
+    );
+  });
+
   it('refuses an oversize body with 413 before reading it whole, and enqueues nothing', async () => {
     const huge = JSON.stringify({ value: [{ filler: 'x'.repeat(1024 * 1024) }] });
     const graph = await post('graph/notifications', huge);
