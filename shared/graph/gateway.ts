@@ -272,6 +272,11 @@ export class GraphGateway {
 
   private async pages(mailbox: string, what: string, first: string): Promise<GraphEvent[]> {
     const events: GraphEvent[] = [];
+    for await (const page of this.pageByPage(mailbox, what, first)) events.push(...page);
+    return events;
+  }
+
+  private async *pageByPage(mailbox: string, what: string, first: string): AsyncGenerator<GraphEvent[]> {
     let next: string | undefined = first;
     while (next) {
       const url: string = next;
@@ -280,10 +285,9 @@ export class GraphGateway {
         what,
         () => this.request(url).get() as Promise<{ value: GraphEvent[]; '@odata.nextLink'?: string }>,
       );
-      events.push(...page.value);
+      yield page.value;
       next = page['@odata.nextLink'];
     }
-    return events;
   }
 
   /**
@@ -327,13 +331,25 @@ export class GraphGateway {
     );
   }
 
-  /** Every occurrence and single event in [from, to), following nextLinks. */
+  /**
+   * Every occurrence and single event in [from, to), following nextLinks: the properties the sync reads
+   * (not the body, which is most of an event's size and none of roomsync's business).
+   */
   calendarView(mailbox: string, from: Date, to: Date): Promise<GraphEvent[]> {
-    return this.pages(
+    return this.pages(mailbox, `calendarView of ${mailbox}`, GraphGateway.calendarViewUrl(mailbox, from, to));
+  }
+
+  /** calendarView a page at a time, for a caller that need not hold a whole calendar at once. */
+  async *calendarViewPages(mailbox: string, from: Date, to: Date): AsyncGenerator<GraphEvent[]> {
+    yield* this.pageByPage(
       mailbox,
       `calendarView of ${mailbox}`,
-      `${GraphGateway.users(mailbox)}/calendarView?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100`,
+      GraphGateway.calendarViewUrl(mailbox, from, to),
     );
+  }
+
+  private static calendarViewUrl(mailbox: string, from: Date, to: Date): string {
+    return `${GraphGateway.users(mailbox)}/calendarView?startDateTime=${from.toISOString()}&endDateTime=${to.toISOString()}&$top=100&$select=${SELECT.join(',')}`;
   }
 
   createSubscription(

@@ -44,17 +44,27 @@ export async function backfillRoom(
     await enqueue(reservationMessage(reservation, correlationId));
     queued += 1;
   }
-  const items = await deps.graph.calendarView(room, from, to);
-  const inHand = items.filter((item) => decidableFromListing(item, room));
-  queued += await queueExchangeItems(
-    items.filter((item) => !inHand.includes(item)),
-    room,
-    correlationId,
-    'backfill',
-    enqueue,
-  );
   let synced = 0;
-  await eachAtMost(BACKFILL_CONCURRENCY, inHand, async (event) => {
+  // A page at a time, so a backfill holds one page of a calendar however large the calendar is.
+  const seriesQueued = new Set<string>();
+  for await (const items of deps.graph.calendarViewPages(room, from, to)) {
+    const inHand = items.filter((item) => decidableFromListing(item, room));
+    queued += await queueExchangeItems(
+      items.filter((item) => !inHand.includes(item)),
+      room,
+      correlationId,
+      'backfill',
+      enqueue,
+      seriesQueued,
+    );
+    await eachAtMost(BACKFILL_CONCURRENCY, inHand, async (event) => {
+      synced += (await syncListed(event)) ? 1 : 0;
+    });
+  }
+  return { synced, queued };
+
+  /** Syncs a listed event; false when it failed and went on the queue instead. */
+  async function syncListed(event: GraphEvent): Promise<boolean> {
     const message = exchangeItemMessage(
       room,
       event.id,
@@ -65,7 +75,7 @@ export async function backfillRoom(
     );
     try {
       await onSynced(message, await syncGraphChange(message, deps, { event, rooms }));
-      synced += 1;
+      return true;
     } catch (err) {
       deps.logger.info('A backfilled event goes on the queue to be synced on its own', {
         room,
@@ -74,9 +84,9 @@ export async function backfillRoom(
       });
       await enqueue(message);
       queued += 1;
+      return false;
     }
-  });
-  return { synced, queued };
+  }
 }
 
 /** A single meeting someone other than the room organised: the listing says all the sync needs. */

@@ -18,6 +18,7 @@ export interface SyncDeps {
     | 'deleteEvent'
     | 'declineEvent'
     | 'calendarView'
+    | 'calendarViewPages'
     | 'calendarViewDelta'
     | 'instances'
   >;
