@@ -1,15 +1,15 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { startAzurite, type RunningAzurite } from '../local/azurite';
+import type { RunningAzurite } from '../local/azurite';
 
 /**
  * Azurite in a process of its own: in Azure, Storage is a service elsewhere, so its CPU and memory are
- * not the Functions worker's. Run as a script, it starts Azurite and sends its connection string to
- * the parent; it stops when the parent disconnects.
+ * not the Functions worker's. The child (azurite-child.ts, which alone loads Azurite's code) starts
+ * Azurite and sends its connection string to the parent; it stops when the parent disconnects.
  */
 export function startAzuriteProcess(): Promise<RunningAzurite> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], {
+    const child = fork(path.join(__dirname, 'azurite-child.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -30,20 +30,4 @@ export function startAzuriteProcess(): Promise<RunningAzurite> {
       });
     });
   });
-}
-
-if (path.resolve(process.argv[1] ?? '') === __filename) {
-  void (async () => {
-    const azurite = await startAzurite();
-    process.send?.({
-      connectionString: azurite.connectionString,
-      queueEndpoint: azurite.queueEndpoint,
-      tableEndpoint: azurite.tableEndpoint,
-    });
-    const stop = (): void => {
-      void azurite.stop().finally(() => process.exit(0));
-    };
-    process.on('SIGTERM', stop);
-    process.on('disconnect', stop);
-  })();
 }

@@ -1,5 +1,5 @@
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ScenarioResult } from './run-scenario';
@@ -24,11 +24,20 @@ function parseOnly(argv: string[]): Set<string> | undefined {
   );
 }
 
+/** `workerHeapMB`'s default in infra/main.bicep (the Node worker's --max-old-space-size). */
+function deployedWorkerHeapMb(): number {
+  const bicep = readFileSync(path.join(__dirname, '..', 'infra', 'main.bicep'), 'utf8');
+  const match = /^param workerHeapMB int = (\d+)$/m.exec(bicep);
+  if (!match) throw new Error('infra/main.bicep declares no workerHeapMB default');
+  return Number(match[1]);
+}
+
 function runOne(file: string): Promise<ScenarioResult> {
   return new Promise((resolve) => {
     let result: ScenarioResult | undefined;
     const child = fork(path.join(__dirname, 'run-scenario.ts'), [file], {
-      execArgv: ['--import', 'tsx'],
+      // The worker's heap limit as deployed (infra/main.bicep), so its memory is measured as it runs there.
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${String(deployedWorkerHeapMb())}`],
       env: { ...process.env, ROOMSYNC_LOG_LEVEL: process.env['ROOMSYNC_LOG_LEVEL'] ?? 'info' },
       // The service logs JSON lines to stdout at info, as in production; discarded here.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -168,7 +177,7 @@ async function main(): Promise<void> {
   }
   print();
   print(
-    `peakRssMb: the largest RSS sampled every 50 ms in a scenario's process (host, Azurite and emulators together).`,
+    `peakRssMb: the largest RSS sampled every 50 ms in a scenario's process, run with the deployed heap limit (--max-old-space-size=${String(deployedWorkerHeapMb())}): the backfill's is the sync worker alone; the others' hold the local host and the emulators (Azurite runs apart).`,
   );
   print(`written: bench/results/latest.json`);
   if (results.some((r) => r.error)) process.exitCode = 1;

@@ -80,6 +80,11 @@ param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+@description('V8 old-space limit of the Node worker, MB (languageWorkers__node__arguments). Measured in bench/README-backfill-renewal.md: the worker\'s live heap stays under 100 MB with 12 messages in flight; without a limit V8 sizes the heap from the instance\'s memory and lets garbage pile up (264 MB RSS against 172 MB with 256, at the same speed).')
+@minValue(128)
+@maxValue(3072)
+param workerHeapMB int = 256
+
 @description('Instances kept warm for the HTTP functions, so Graph\'s 3 s / 10 s deadlines are not spent on a cold start (0: none; each costs while idle).')
 @minValue(0)
 @maxValue(10)
@@ -181,6 +186,7 @@ module appSettings 'modules/app-settings.bicep' = {
     syncHorizonDays: syncHorizonDays
     roomCheckDelaySeconds: roomCheckDelaySeconds
     logLevel: logLevel
+    workerHeapMB: workerHeapMB
   }
   // The first start should find its storage, telemetry and Key Vault access already granted.
   dependsOn: [roles]

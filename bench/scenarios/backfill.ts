@@ -1,7 +1,11 @@
-import { readEventBody } from '../../emulators/graph/event-model';
+import { loadStorageConfig } from '../../shared/config';
 import type { SyncMessage } from '../../shared/queue/messages';
+import { createStorageClients } from '../../shared/storage';
+import { createStore } from '../../shared/store';
 import { processSyncMessage } from '../../shared/sync/worker';
-import { startSyncWorld } from '../../test/helpers/sync-world';
+import { syncDepsOn } from '../../test/helpers/sync-deps';
+import { startAzuriteProcess } from '../azurite-process';
+import { startSidesProcess } from '../backfill-sides';
 import type { Report } from '../report';
 
 const ROOMS = Number(process.env.BENCH_BACKFILL_ROOMS ?? 100);
@@ -12,7 +16,20 @@ const SERIES = Math.min(25, Math.floor(EVENTS / 20));
 const CONCURRENCY = 12;
 /** host.json's maxDequeueCount: a message that fails that often would go to the poison queue. */
 const MAX_DEQUEUE = 5;
-const DAY = 86_400_000;
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+function memory(): string {
+  const m = process.memoryUsage();
+  return `rss ${mb(m.rss)} (heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)})`;
+}
+
+/** The emulators' request counters (`GET /_emulator/stats`). */
+interface Stats {
+  total: number;
+  byRoute: Record<string, number>;
+  throttled?: number;
+}
 
 interface Queued {
   body: string;
@@ -47,15 +64,14 @@ class MemoryQueue {
   }
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
-
 /**
- * A backfill of ROOMS rooms × EVENTS events (issue 10: 100 × 500) through the real code path, in one
- * process with real Azurite (in process) and both emulators, as test/helpers/sync-world.ts wires them:
- * one `backfill` message per room, each handled by the sync worker's `processSyncMessage`
- * (shared/sync/worker.ts → shared/sync/backfill.ts lists the room's calendarView and reservations and
- * queues one message per item), and every message it queues handled the same way, CONCURRENCY at a
- * time, until the queue is empty.
+ * A backfill of ROOMS rooms × EVENTS events (issue 10: 100 × 500) through the real code path: this
+ * process is the sync worker alone; Azurite (bench/azurite-process.ts) and both emulators
+ * (bench/backfill-sides.ts) run in processes of their own, as Storage, Exchange and Workplace are
+ * elsewhere in Azure. One `backfill` message per room, each handled by the sync worker's
+ * `processSyncMessage` (shared/sync/worker.ts → shared/sync/backfill.ts: lists the room's reservations
+ * and calendarView, syncs the single meetings from the listing and queues the rest, one message each),
+ * and every message it queues handled the same way, CONCURRENCY at a time, until the queue is empty.
  *
  * The rooms' calendars are seeded straight into the Graph emulator's event store (not counted): each
  * room holds the room's copies of meetings Ada organised, spread over the next 300 days without
@@ -68,55 +84,36 @@ export const scenario = {
       email: `room.${String(i).padStart(3, '0')}@contoso.com`,
       workplaceRoomId: `wp-room-${String(i)}`,
     }));
-    const world = await startSyncWorld(rooms, [{ email: 'ada@contoso.com', displayName: 'Ada' }]);
+    const [azurite, sides] = await Promise.all([
+      startAzuriteProcess(),
+      startSidesProcess({ rooms, eventsPerRoom: EVENTS, seriesPerRoom: SERIES }),
+    ]);
+    const { occurrences, seedSeconds } = sides;
+    process.stderr.write(
+      `backfill: seeded ${String(ROOMS * EVENTS)} events in ${seedSeconds.toFixed(1)} s\n`,
+    );
+    const store = createStore(
+      createStorageClients(loadStorageConfig({ AzureWebJobsStorage: azurite.connectionString })),
+    );
+    const deps = syncDepsOn(store, sides.graphUrl, sides.workplaceUrl);
+    const stats = async (url: string): Promise<Stats> =>
+      (await (await fetch(`${url}/_emulator/stats`)).json()) as Stats;
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 100);
     try {
-      const seedStart = performance.now();
-      const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-      const ada = { emailAddress: { name: 'Ada', address: 'ada@contoso.com' } };
-      const accepted = { response: 'accepted' as const, time: new Date().toISOString() };
-      let occurrences = 0;
-      for (const room of rooms) {
-        const mailbox = world.graph.directory.mailbox(room.email);
-        for (let i = 0; i < EVENTS; i += 1) {
-          const series = i < SERIES;
-          // Singles: day 1-300, 08:00 or 10:00. Series: from day 1 + 12j at 12:00-15:00, weekly ×4 (no overlaps).
-          const j = series ? i : i - SERIES;
-          const day = series ? 1 + 12 * i : 1 + (j % 300);
-          const hour = series ? 12 + (i % 4) : 8 + 2 * Math.floor(j / 300);
-          const start = today + day * DAY + hour * 3_600_000;
-          const body: Record<string, unknown> = {
-            subject: `${series ? 'Weekly' : 'Meeting'} ${String(i)} in ${room.email}`,
-            start: { dateTime: iso(start), timeZone: 'UTC' },
-            end: { dateTime: iso(start + (series ? 1_800_000 : 3_600_000)), timeZone: 'UTC' },
-            location: { displayName: room.email },
-            attendees: [
-              { emailAddress: ada.emailAddress, type: 'required' },
-              { emailAddress: { name: room.email, address: room.email }, type: 'resource' },
-            ],
-          };
-          if (series) {
-            body.recurrence = {
-              pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday(start)] },
-              range: { type: 'numbered', startDate: iso(start).slice(0, 10), numberOfOccurrences: 4 },
-            };
-            occurrences += 4;
-          } else occurrences += 1;
-          world.graph.events.create(mailbox, {
-            ...readEventBody(body),
-            organizer: ada,
-            isOrganizer: false,
-            responseStatus: accepted,
-          });
-        }
-      }
-      const seedSeconds = (performance.now() - seedStart) / 1000;
-      process.stderr.write(
-        `backfill: seeded ${String(ROOMS * EVENTS)} events in ${seedSeconds.toFixed(1)} s\n`,
-      );
+      await store.ensure();
+      for (const { email, workplaceRoomId } of rooms)
+        await store.rooms.save({
+          email,
+          workplaceRoomId,
+          displayName: email,
+          timeZone: 'UTC',
+          registeredAt: new Date().toISOString(),
+          lastSyncAt: null,
+          lastError: null,
+        });
 
       const queue = new MemoryQueue();
       let handled = 0;
@@ -125,7 +122,7 @@ export const scenario = {
       // Table storage operations, counted per repository method (the worker's third kind of call).
       const storeCalls: Record<string, number> = {};
       const countedStore = Object.fromEntries(
-        Object.entries(world.deps.store).map(([key, repo]) => [
+        Object.entries(deps.store).map(([key, repo]) => [
           key,
           typeof repo === 'object' && repo !== null
             ? new Proxy(repo as object, {
@@ -141,9 +138,9 @@ export const scenario = {
               })
             : repo,
         ]),
-      ) as unknown as typeof world.deps.store;
+      ) as unknown as typeof deps.store;
       const env = {
-        deps: { ...world.deps, store: countedStore },
+        deps: { ...deps, store: countedStore },
         enqueue: (message: SyncMessage, options?: { visibilityTimeoutSeconds?: number }): Promise<void> => {
           queue.put(message, options?.visibilityTimeoutSeconds ?? 0);
           return Promise.resolve();
@@ -160,8 +157,8 @@ export const scenario = {
           room: room.email,
         });
       }
-      const graphBefore = world.graph.stats();
-      const workplaceBefore = world.workplace.stats();
+      const graphBefore = await stats(sides.graphUrl);
+      const workplaceBefore = await stats(sides.workplaceUrl);
       const rssBefore = process.memoryUsage.rss();
       peakRss = rssBefore;
       const start = performance.now();
@@ -196,15 +193,15 @@ export const scenario = {
             if (performance.now() - lastLog > 10_000) {
               lastLog = performance.now();
               process.stderr.write(
-                `backfill: ${((lastLog - start) / 1000).toFixed(0)} s, ${String(handled)} handled, ${String(queue.length)} queued, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB\n`,
+                `backfill: ${((lastLog - start) / 1000).toFixed(0)} s, ${String(handled)} handled, ${String(queue.length)} queued, ${memory()}\n`,
               );
             }
           }
         }),
       );
       const seconds = (performance.now() - start) / 1000;
-      const graphAfter = world.graph.stats();
-      const workplaceAfter = world.workplace.stats();
+      const graphAfter = await stats(sides.graphUrl);
+      const workplaceAfter = await stats(sides.workplaceUrl);
       const graphCalls = graphAfter.total - graphBefore.total;
       const workplaceCalls = workplaceAfter.total - workplaceBefore.total;
       const diff = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
@@ -243,7 +240,7 @@ export const scenario = {
         poisoned: queue.poisoned,
         graphCalls,
         graphByRoute,
-        graphThrottled: graphAfter.throttled - graphBefore.throttled,
+        graphThrottled: (graphAfter.throttled ?? 0) - (graphBefore.throttled ?? 0),
         workplaceCalls,
         workplaceByRoute,
         storeCalls,
@@ -252,17 +249,11 @@ export const scenario = {
         peakRssMb,
       });
       report.note(
-        `backfill: ${label} (${String(SERIES)} weekly series each), ${String(CONCURRENCY)} messages in flight; ${String(handled)} messages handled (${JSON.stringify(byKind)}), ${String(failures)} failed tries, ${String(queue.poisoned)} poisoned; Graph ${JSON.stringify(graphByRoute)}; Workplace ${JSON.stringify(workplaceByRoute)}; store (Table) calls ${JSON.stringify(storeCalls)}; seeding (not counted) ${seedSeconds.toFixed(1)} s. Peak RSS is this process: the sync worker plus Azurite (in memory) and both emulators holding every event and reservation.`,
+        `backfill: ${label} (${String(SERIES)} weekly series each), ${String(CONCURRENCY)} messages in flight; ${String(handled)} messages handled (${JSON.stringify(byKind)}), ${String(failures)} failed tries, ${String(queue.poisoned)} poisoned; Graph ${JSON.stringify(graphByRoute)}; Workplace ${JSON.stringify(workplaceByRoute)}; store (Table) calls ${JSON.stringify(storeCalls)}; seeding (not counted) ${seedSeconds.toFixed(1)} s. Peak RSS is this process, the sync worker alone: Azurite and the emulators run in processes of their own.`,
       );
     } finally {
       clearInterval(sampler);
-      await world.close();
+      await Promise.all([azurite.stop(), sides.stop()]);
     }
   },
 };
-
-function weekday(ms: number): string {
-  return ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][
-    new Date(ms).getUTCDay()
-  ] as string;
-}

@@ -38,6 +38,7 @@ param workplaceClientId string
 param syncHorizonDays int
 param roomCheckDelaySeconds int
 param logLevel string
+param workerHeapMB int
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -52,6 +53,9 @@ var hostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   // Local auth is disabled on the component: send telemetry with the system-assigned identity.
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  // Arguments of the Node worker process: a heap limit near what the worker needs, or V8 sizes it from
+  // the instance's memory and collects lazily (infra/main.bicep, workerHeapMB).
+  languageWorkers__node__arguments: '--max-old-space-size=${workerHeapMB}'
 }
 
 var serviceSettings = {

@@ -2,12 +2,10 @@ import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/se
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { loadStorageConfig } from '../../shared/config';
-import { GraphGateway, graphCredential } from '../../shared/graph';
 import { createStorageClients } from '../../shared/storage';
 import { createStore, type Store } from '../../shared/store';
 import type { SyncDeps } from '../../shared/sync/context';
-import { createLogger } from '../../shared/telemetry/logger';
-import { WorkplaceClient } from '../../shared/workplace';
+import { syncDepsOn } from './sync-deps';
 
 /**
  * The sync's dependencies on real Azurite and both emulators, without a Functions host: for tests that
@@ -55,26 +53,7 @@ export async function startSyncWorld(
       lastError: null,
     });
   }
-  const deps: SyncDeps = {
-    store,
-    graph: new GraphGateway({
-      credential: graphCredential({
-        kind: 'clientSecret',
-        tenantId: 'contoso',
-        clientId: 'roomsync',
-        clientSecret: 'x',
-        authorityHost: graph.url,
-      }),
-      baseUrl: graph.url,
-    }),
-    workplace: new WorkplaceClient({
-      baseUrl: workplace.url,
-      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
-    }),
-    logger: createLogger({ level: 'error' }),
-    now: () => new Date(),
-    horizonDays: 365,
-  };
+  const deps = syncDepsOn(store, graph.url, workplace.url);
   return {
     azurite,
     graph,

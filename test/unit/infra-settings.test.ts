@@ -36,6 +36,7 @@ const HOST_SETTINGS: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'the host sends its logs, requests and metrics to this component',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
     'the host sends that telemetry with an Entra token of the app identity (local auth is off)',
+  languageWorkers__node__arguments: 'the host starts the Node worker with these arguments (its heap limit)',
 };
 
 /** Settings the code reads that the deployment leaves unset on purpose. */
@@ -81,6 +82,7 @@ const EXAMPLES: Record<string, string> = {
   ROOMSYNC_SYNC_HORIZON_DAYS: '365',
   ROOMSYNC_ROOM_CHECK_DELAY_SECONDS: '120',
   ROOMSYNC_LOG_LEVEL: 'info',
+  languageWorkers__node__arguments: '--max-old-space-size=256',
   GRAPH_BASE_URL: 'https://graph.microsoft.com',
   GRAPH_TENANT_ID: '00000000-0000-0000-0000-000000000001',
   GRAPH_CLIENT_ID: '00000000-0000-0000-0000-000000000002',

@@ -1,0 +1,32 @@
+import { GraphGateway, graphCredential } from '../../shared/graph';
+import type { Store } from '../../shared/store';
+import type { SyncDeps } from '../../shared/sync/context';
+import { createLogger } from '../../shared/telemetry/logger';
+import { WorkplaceClient } from '../../shared/workplace';
+
+// Apart from sync-world.ts so that a process that only syncs (the backfill bench's worker) does not
+// load the emulators and Azurite.
+
+/** The sync's dependencies on a store and the two emulators at these URLs, as the worker builds them. */
+export function syncDepsOn(store: Store, graphUrl: string, workplaceUrl: string): SyncDeps {
+  return {
+    store,
+    graph: new GraphGateway({
+      credential: graphCredential({
+        kind: 'clientSecret',
+        tenantId: 'contoso',
+        clientId: 'roomsync',
+        clientSecret: 'x',
+        authorityHost: graphUrl,
+      }),
+      baseUrl: graphUrl,
+    }),
+    workplace: new WorkplaceClient({
+      baseUrl: workplaceUrl,
+      auth: { kind: 'apiKey', apiKey: 'workplace-dev-key' },
+    }),
+    logger: createLogger({ level: 'error' }),
+    now: () => new Date(),
+    horizonDays: 365,
+  };
+}
