@@ -11,6 +11,8 @@ export class Store {
   private readonly reservations = new Map<string, Reservation>();
   private readonly idempotency = new Map<string, string>();
   private readonly intervals = new Map<string, { version: number; intervals: Interval[] }>();
+  /** Ids of the reservations that have had a line for each room (a superset: lines can go). */
+  private readonly byRoom = new Map<string, Set<string>>();
   private nextId = 1;
   private lastStamp = 0;
 
@@ -21,6 +23,7 @@ export class Store {
     this.reservations.clear();
     this.idempotency.clear();
     this.intervals.clear();
+    this.byRoom.clear();
     this.nextId = 1;
   }
 
@@ -56,7 +59,7 @@ export class Store {
       cancelled: false,
     });
     this.nextId += 1;
-    this.reservations.set(reservation.id, reservation);
+    this.put(reservation);
     if (idempotencyKey !== undefined) this.idempotency.set(idempotencyKey, reservation.id);
     this.onChange('reservation.created', reservation);
     return reservation;
@@ -76,7 +79,7 @@ export class Store {
       },
       current,
     );
-    this.reservations.set(id, replaced);
+    this.put(replaced);
     this.onChange('reservation.updated', replaced);
     return replaced;
   }
@@ -86,7 +89,7 @@ export class Store {
     if (ifMatch !== undefined) this.checkVersion(current, ifMatch);
     if (current.cancelled) return;
     const cancelled = { ...current, cancelled: true, version: current.version + 1, updatedAt: this.stamp() };
-    this.reservations.set(id, cancelled);
+    this.put(cancelled);
     this.onChange('reservation.cancelled', cancelled);
   }
 
@@ -108,9 +111,18 @@ export class Store {
       version: current.version + 1,
       updatedAt: this.stamp(),
     };
-    this.reservations.set(id, declined);
+    this.put(declined);
     this.onChange('reservation.updated', declined);
     return declined;
+  }
+
+  private put(reservation: Reservation): void {
+    this.reservations.set(reservation.id, reservation);
+    for (const { roomId } of reservation.lines) {
+      const ids = this.byRoom.get(roomId) ?? new Set<string>();
+      ids.add(reservation.id);
+      this.byRoom.set(roomId, ids);
+    }
   }
 
   private checkVersion(current: Reservation, ifMatch: string): void {
@@ -163,8 +175,11 @@ export class Store {
     const rooms = new Set(candidate.lines.filter((l) => l.status !== 'declined').map((l) => l.roomId));
     if (rooms.size === 0) return;
     const mine = occupied(candidate);
-    for (const other of this.reservations.values()) {
-      if (other.id === candidate.id || other.cancelled) continue;
+    // Only reservations that have had one of these rooms (Workplace looks a room's bookings up, too).
+    const ids = new Set([...rooms].flatMap((room) => [...(this.byRoom.get(room) ?? [])]));
+    for (const id of ids) {
+      const other = this.reservations.get(id);
+      if (!other || other.id === candidate.id || other.cancelled) continue;
       const shared = other.lines.find((l) => l.status !== 'declined' && rooms.has(l.roomId));
       if (!shared) continue;
       const clash = firstOverlap(mine, this.occupiedBy(other));
