@@ -1,6 +1,7 @@
 import { readEventBody } from '../emulators/graph/event-model';
 import { startGraphEmulator } from '../emulators/graph/server';
 import { startWorkplaceEmulator } from '../emulators/workplace/server';
+import { addRoomToEmulators } from '../test/helpers/emulator-rooms';
 import type { SidesPlan } from './backfill-sides';
 
 /** The emulators of bench/backfill-sides.ts, run as that process's child: it sends the plan. */
@@ -14,15 +15,7 @@ async function serve(plan: SidesPlan): Promise<void> {
     startWorkplaceEmulator({ port: 0 }),
   ]);
   graph.directory.add({ email: ADA.emailAddress.address, displayName: 'Ada', kind: 'person' });
-  for (const { email, workplaceRoomId } of plan.rooms) {
-    graph.directory.add({
-      email,
-      displayName: email,
-      kind: 'room',
-      room: { deleteSubject: false, addOrganizerToSubject: false },
-    });
-    workplace.addRoom({ id: workplaceRoomId, name: email, email, timeZone: 'UTC' });
-  }
+  for (const room of plan.rooms) addRoomToEmulators(graph, workplace, room);
   const started = performance.now();
   let occurrences = 0;
   const now = new Date();

@@ -1,5 +1,4 @@
-import { fork } from 'node:child_process';
-import path from 'node:path';
+import { startChildProcess } from './child-process';
 
 /**
  * Exchange and Workplace for the backfill scenario, in a process of their own: what they hold (every
@@ -26,25 +25,5 @@ export interface RunningSides {
 }
 
 export function startSidesProcess(plan: SidesPlan): Promise<RunningSides> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'backfill-sides-child.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the emulators' process exited with ${String(code)}`)));
-    child.once('message', (m) => {
-      const ready = m as Omit<RunningSides, 'stop'>;
-      resolve({
-        ...ready,
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-    child.send(plan);
-  });
+  return startChildProcess<Omit<RunningSides, 'stop'>>('backfill-sides-child.ts', 'the emulators', plan);
 }

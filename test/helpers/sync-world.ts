@@ -5,6 +5,7 @@ import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { createStore, type Store } from '../../shared/store';
 import type { SyncDeps } from '../../shared/sync/context';
+import { addRoomToEmulators } from './emulator-rooms';
 import { syncDepsOn } from './sync-deps';
 
 /**
@@ -35,14 +36,7 @@ export async function startSyncWorld(
   await store.ensure();
   for (const person of people) graph.directory.add({ ...person, kind: 'person' });
   for (const { email, workplaceRoomId } of rooms) {
-    graph.directory.add({
-      email,
-      displayName: email,
-      kind: 'room',
-      // Subjects kept, as the sync tests want rooms (docs/deploy.md: DeleteSubject off).
-      room: { deleteSubject: false, addOrganizerToSubject: false },
-    });
-    workplace.addRoom({ id: workplaceRoomId, name: email, email, timeZone: 'UTC' });
+    addRoomToEmulators(graph, workplace, { email, workplaceRoomId });
     await store.rooms.save({
       email,
       workplaceRoomId,
