@@ -32,12 +32,14 @@ function deployedWorkerHeapMb(): number {
   return Number(match[1]);
 }
 
+const WORKER_HEAP_MB = deployedWorkerHeapMb();
+
 function runOne(file: string): Promise<ScenarioResult> {
   return new Promise((resolve) => {
     let result: ScenarioResult | undefined;
     const child = fork(path.join(__dirname, 'run-scenario.ts'), [file], {
       // The worker's heap limit as deployed (infra/main.bicep), so its memory is measured as it runs there.
-      execArgv: ['--import', 'tsx', `--max-old-space-size=${String(deployedWorkerHeapMb())}`],
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${String(WORKER_HEAP_MB)}`],
       env: { ...process.env, ROOMSYNC_LOG_LEVEL: process.env['ROOMSYNC_LOG_LEVEL'] ?? 'info' },
       // The service logs JSON lines to stdout at info, as in production; discarded here.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
   }
   print();
   print(
-    `peakRssMb: the largest RSS sampled every 50 ms in a scenario's process, run with the deployed heap limit (--max-old-space-size=${String(deployedWorkerHeapMb())}): the backfill's is the sync worker alone; the others' hold the local host and the emulators (Azurite runs apart).`,
+    `peakRssMb: the largest RSS sampled every 50 ms in a scenario's process, run with the deployed heap limit (--max-old-space-size=${String(WORKER_HEAP_MB)}): the backfill's is the sync worker alone; the others' hold the local host and the emulators (Azurite runs apart).`,
   );
   print(`written: bench/results/latest.json`);
   if (results.some((r) => r.error)) process.exitCode = 1;

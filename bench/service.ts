@@ -3,6 +3,9 @@ import { createLogger, type LogLevel } from '../shared/telemetry/logger';
 import { startAzuriteProcess } from './azurite-process';
 import { startServiceHost, type ServiceHost } from '../test/helpers/service-host';
 
+/** The functions a change goes through both ways: ingress from each side, registration, the sync worker. */
+export const SYNC_PIPELINE = ['graph-notifications', 'workplace-webhook', 'rooms', 'sync-worker'];
+
 /**
  * The service's real functions on the local host with Azurite and both emulators, as
  * test/helpers/service-host.ts's startServiceHost sets them up (same settings, host.json and emulator

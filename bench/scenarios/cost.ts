@@ -1,5 +1,5 @@
 import type { Report } from '../report';
-import { graceBooks, startBenchService } from '../service';
+import { graceBooks, startBenchService, SYNC_PIPELINE } from '../service';
 import {
   addRoom,
   connectWorkplaceWebhook,
@@ -32,12 +32,7 @@ interface Tally {
 export const scenario = {
   name: 'cost',
   async run(report: Report): Promise<void> {
-    const service = await startBenchService([
-      'graph-notifications',
-      'workplace-webhook',
-      'rooms',
-      'sync-worker',
-    ]);
+    const service = await startBenchService(SYNC_PIPELINE);
     try {
       addRoom(service, ROOM, 'wp-cost');
       service.graph.directory.add({ email: ADA, displayName: 'Ada Lovelace', kind: 'person' });

@@ -1,5 +1,5 @@
 import { percentile, type Report } from '../report';
-import { graceBooks, round1, sleep, startBenchService } from '../service';
+import { graceBooks, round1, sleep, startBenchService, SYNC_PIPELINE } from '../service';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { WorkplaceClient } from '../../shared/workplace';
@@ -84,12 +84,7 @@ const median = (xs: number[]): number => percentile(xs, 50);
 export const scenario = {
   name: 'e2e',
   async run(report: Report): Promise<void> {
-    const service = await startBenchService([
-      'graph-notifications',
-      'workplace-webhook',
-      'rooms',
-      'sync-worker',
-    ]);
+    const service = await startBenchService(SYNC_PIPELINE);
     try {
       addRoom(service, ROOM, 'wp-e2e');
       addRoom(service, 'room.ref@contoso.com', 'wp-ref');

@@ -2,7 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import { percentile, type Report } from '../report';
-import { graceBooks, round1, sleep, startBenchService } from '../service';
+import { graceBooks, round1, sleep, startBenchService, SYNC_PIPELINE } from '../service';
 import { loadStorageConfig } from '../../shared/config';
 import { QUEUES } from '../../shared/queue/messages';
 import { createStorageClients } from '../../shared/storage';
@@ -99,12 +99,7 @@ function maxOf(record: Record<string, number>, keys: Iterable<string>): number {
 export const scenario = {
   name: 'throughput',
   async run(report: Report): Promise<void> {
-    const service = await startBenchService([
-      'graph-notifications',
-      'workplace-webhook',
-      'rooms',
-      'sync-worker',
-    ]);
+    const service = await startBenchService(SYNC_PIPELINE);
     try {
       const day = daysFromAMonthAhead();
       const rooms = Array.from({ length: ROOMS }, (_, r) => ({ email: roomEmail(r), id: roomIdOf(r) }));
