@@ -232,32 +232,31 @@ export class LinkRepository {
   async delete(link: LinkRecord): Promise<void> {
     await this.links.delete(linkPartition(link.id), link.id);
     await Promise.all(
-      indexKeys(link).map(([kind, key]) => this.index.delete(indexPartition(kind, key), key)),
+      indexRows(link).map(({ kind, key }) => this.index.delete(indexPartition(kind, key), key)),
     );
   }
 
   private async writeIndex(link: LinkRecord): Promise<void> {
-    // The link's own time (the sync's clock, as claims use), stamped just before this write.
-    const row = { linkId: link.id, writtenAt: link.updatedAt };
     // Independent rows: written together (all of them are written before the link either way).
     await Promise.all(
-      indexKeys(link).map(([kind, key], i) => {
-        const copy = kind === 'event' ? link.copies[i] : undefined;
-        return this.index.put(
-          indexPartition(kind, key),
-          key,
-          copy ? { ...row, room: copy.room.toLowerCase(), eventId: copy.eventId } : row,
-        );
-      }),
+      indexRows(link).map(({ kind, key, row }) => this.index.put(indexPartition(kind, key), key, row)),
     );
   }
 }
 
-/** A link's index rows: its copies' (in the order of `copies`), then its reservation's and iCalUId's. */
-function indexKeys(link: LinkRecord): [IndexKind, string][] {
+/**
+ * A link's index rows: its copies', its reservation's and its iCalUId's, each stamped with the link's own
+ * time (the sync's clock, as claims use, set just before the write); a copy's also says whose event it is.
+ */
+function indexRows(link: LinkRecord): { kind: IndexKind; key: string; row: IndexRow }[] {
+  const row = { linkId: link.id, writtenAt: link.updatedAt };
   return [
-    ...link.copies.map((copy): [IndexKind, string] => ['event', eventIndexKey(copy.room, copy.eventId)]),
-    ...(link.reservationId ? [['reservation', link.reservationId] as [IndexKind, string]] : []),
-    ...(link.iCalUId ? [['iCalUId', link.iCalUId] as [IndexKind, string]] : []),
+    ...link.copies.map((copy) => ({
+      kind: 'event' as const,
+      key: eventIndexKey(copy.room, copy.eventId),
+      row: { ...row, room: copy.room.toLowerCase(), eventId: copy.eventId },
+    })),
+    ...(link.reservationId ? [{ kind: 'reservation' as const, key: link.reservationId, row }] : []),
+    ...(link.iCalUId ? [{ kind: 'iCalUId' as const, key: link.iCalUId, row }] : []),
   ];
 }

@@ -48,15 +48,10 @@ export async function backfillRoom(
   // A page at a time, so a backfill holds one page of a calendar however large the calendar is.
   const seriesQueued = new Set<string>();
   for await (const items of deps.graph.calendarViewPages(room, from, to)) {
-    const inHand = items.filter((item) => decidableFromListing(item, room));
-    queued += await queueExchangeItems(
-      items.filter((item) => !inHand.includes(item)),
-      room,
-      correlationId,
-      'backfill',
-      enqueue,
-      seriesQueued,
-    );
+    const inHand: GraphEvent[] = [];
+    const onTheQueue: GraphEvent[] = [];
+    for (const item of items) (decidableFromListing(item, room) ? inHand : onTheQueue).push(item);
+    queued += await queueExchangeItems(onTheQueue, room, correlationId, 'backfill', enqueue, seriesQueued);
     await eachAtMost(BACKFILL_CONCURRENCY, inHand, async (event) => {
       synced += (await syncListed(event)) ? 1 : 0;
     });
