@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadStorageConfig } from '../shared/config';
 import { REPLAYABLE, listPoison, replayPoison } from '../shared/queue/replay';
 import { createStorageClients } from '../shared/storage';
+import { ensureError } from '../shared/errors';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(ensureError(err).message);
     process.exit(1);
   },
 );

@@ -1,38 +1,15 @@
 import { GraphError as SdkGraphError } from '@microsoft/microsoft-graph-client';
-
-/**
- * Graph failures, one class per decision: gone (NotFound), re-read (Stale), refused input (Invalid),
- * permission (Forbidden/Unauthorized), come back later (Throttled, with Graph's Retry-After, so the
- * queue message can be made visible again after it instead of holding a worker), delta token expired
- * (SyncStateNotFound: full resync), and Unavailable for the rest of the 5xx.
- */
-export class GraphFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
-
-export class GraphNotFound extends GraphFailure {}
-export class GraphStale extends GraphFailure {}
-export class GraphInvalid extends GraphFailure {}
-export class GraphForbidden extends GraphFailure {}
-export class GraphSyncStateNotFound extends GraphFailure {}
-export class GraphUnavailable extends GraphFailure {}
-export class GraphThrottled extends GraphFailure {
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(status, code, message);
-  }
-}
+import {
+  NotFound,
+  Refused,
+  SideFailure,
+  Stale,
+  SyncStateExpired,
+  Throttled,
+  Unauthorized,
+  Unavailable,
+  type SideError,
+} from '../errors';
 
 /** Retry-After in ms from its header value (seconds, possibly fractional); a minute when absent or unreadable. */
 function retryAfterMs(value: string | null | undefined): number {
@@ -41,27 +18,28 @@ function retryAfterMs(value: string | null | undefined): number {
 }
 
 /**
- * The typed failure for a Graph status and error code: what a failed request maps to, and what one
- * answer inside a `$batch` envelope maps to (there the SDK sees only the envelope's 200).
+ * The typed failure (shared/errors.ts, side `exchange`) for a Graph status and error code: what a failed
+ * request maps to, and what one answer inside a `$batch` envelope maps to (there the SDK sees only the
+ * envelope's 200). A throttled answer always carries a wait: Graph's Retry-After, else a minute.
  */
 export function failureOf(
   status: number,
   code: string,
   message: string,
   retryAfter?: string | null,
-): GraphFailure {
-  if (status === 404) return new GraphNotFound(status, code, message);
+): SideError {
+  if (status === 404) return new NotFound('exchange', status, code, message);
   if (status === 412 || code.toLowerCase() === 'errorirresolvableconflict')
-    return new GraphStale(status, code, message);
+    return new Stale('exchange', status, code, message);
   if (status === 410 || /syncstatenotfound|resyncrequired|syncstateinvalid/i.test(code)) {
-    return new GraphSyncStateNotFound(status, code, message);
+    return new SyncStateExpired('exchange', status, code, message);
   }
   if (status === 429 || status === 503)
-    return new GraphThrottled(status, code, message, retryAfterMs(retryAfter));
-  if (status === 401 || status === 403) return new GraphForbidden(status, code, message);
-  if (status === 400) return new GraphInvalid(status, code, message);
-  if (status >= 500 || status <= 0) return new GraphUnavailable(status, code, message);
-  return new GraphFailure(status, code, message);
+    return new Throttled('exchange', status, code, message, retryAfterMs(retryAfter));
+  if (status === 401 || status === 403) return new Unauthorized('exchange', status, code, message);
+  if (status === 400) return new Refused('exchange', status, code, message);
+  if (status >= 500 || status <= 0) return new Unavailable('exchange', status, code, message);
+  return new SideFailure('exchange', status, code, message);
 }
 
 /** The typed failure for whatever a Graph call threw; anything not from Graph is rethrown as is. */

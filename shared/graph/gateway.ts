@@ -12,7 +12,8 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from '../mapping/graph-properties';
 import { CallMetricsHandler } from './call-metrics';
-import { GraphFailure, GraphNotFound, GraphThrottled, failureOf, graphFailure } from './errors';
+import { NotFound, SideError, Throttled } from '../errors';
+import { failureOf, graphFailure } from './errors';
 import { MailboxLimiter } from './mailbox-limiter';
 
 export interface GraphGatewayOptions {
@@ -21,7 +22,7 @@ export interface GraphGatewayOptions {
   baseUrl?: string;
   /**
    * A 429 or 503 whose Retry-After is at most this long is waited out in place (a few tries); a longer
-   * one fails at once with GraphThrottled so the queue message comes back after it, not a worker waiting.
+   * one fails at once with Throttled so the queue message comes back after it, not a worker waiting.
    */
   maxInPlaceWaitMs?: number;
   maxConcurrentPerMailbox?: number;
@@ -158,7 +159,7 @@ export class GraphGateway {
   }
 
   /**
-   * The mailbox, through its default calendar: GraphNotFound when Graph knows no such mailbox. Reading
+   * The mailbox, through its default calendar: NotFound when Graph knows no such mailbox. Reading
    * the calendar needs only the Calendars permission the sync needs anyway (not User.Read.All), and it
    * proves what registering a room needs: that this app may reach the room's calendar (an Exchange
    * scope that leaves the room out answers 403, as it will for every later call).
@@ -188,7 +189,7 @@ export class GraphGateway {
             .get() as Promise<GraphEvent>,
       );
     } catch (err) {
-      if (err instanceof GraphNotFound) return undefined;
+      if (err instanceof NotFound) return undefined;
       throw err;
     }
   }
@@ -223,7 +224,7 @@ export class GraphGateway {
     );
   }
 
-  /** PATCHes an event; with `changeKey`, GraphStale when it changed since. */
+  /** PATCHes an event; with `changeKey`, Stale when it changed since. */
   updateEvent(mailbox: string, id: string, patch: object, changeKey?: string): Promise<GraphEvent> {
     return this.call(mailbox, `PATCH event in ${mailbox}`, () => {
       const request = this.request(`${GraphGateway.users(mailbox)}/events/${encodeURIComponent(id)}`);
@@ -244,7 +245,7 @@ export class GraphGateway {
           ).delete() as Promise<unknown>,
       );
     } catch (err) {
-      if (!(err instanceof GraphNotFound)) throw err;
+      if (!(err instanceof NotFound)) throw err;
     }
   }
 
@@ -294,7 +295,7 @@ export class GraphGateway {
    * One calendarView delta round of a mailbox: from a stored deltaLink (the changes since), or a first
    * round over [from, to) (everything in it); nextLinks followed to the new deltaLink. Items are
    * occurrences and single events; a removed one is `{ id, '@removed' }`. An expired token fails with
-   * GraphSyncStateNotFound (410): start a first round again.
+   * SyncStateExpired (410): start a first round again.
    */
   async calendarViewDelta(
     mailbox: string,
@@ -393,8 +394,8 @@ export class GraphGateway {
    * Renews many subscriptions with JSON batching: PATCH /subscriptions/{id} per item, 20 to a `$batch`,
    * one batch in flight at a time, spaced to stay under the subscription service's write limit. Each
    * item's answer is its own (the envelope is 200 even when items fail): the renewed subscription, or
-   * its typed failure (GraphNotFound: Graph no longer has it). Throttled items (429/503) are re-sent
-   * after the longest Retry-After among them when that is short, else handed back as GraphThrottled.
+   * its typed failure (NotFound: Graph no longer has it). Throttled items (429/503) are re-sent
+   * after the longest Retry-After among them when that is short, else handed back as Throttled.
    *
    * The per-mailbox limiter is not used: a subscription write goes to Graph's subscription service,
    * which limits writes per app and tenant (hence the spacing), not to the watched mailbox, whose
@@ -403,8 +404,8 @@ export class GraphGateway {
    */
   async renewSubscriptionsBatched(
     renewals: readonly SubscriptionRenewal[],
-  ): Promise<Map<string, GraphSubscription | GraphFailure>> {
-    const outcomes = new Map<string, GraphSubscription | GraphFailure>();
+  ): Promise<Map<string, GraphSubscription | SideError>> {
+    const outcomes = new Map<string, GraphSubscription | SideError>();
     for (let start = 0; start < renewals.length; start += BATCH_LIMIT) {
       let pending = renewals.slice(start, start + BATCH_LIMIT);
       for (let round = 0; pending.length > 0; round += 1) {
@@ -415,13 +416,14 @@ export class GraphGateway {
         const throttled: SubscriptionRenewal[] = [];
         let longestWait = 0;
         pending.forEach((renewal, index) => {
-          const answer = answers instanceof GraphFailure ? answers : answers.get(String(index));
+          const answer = answers instanceof SideError ? answers : answers.get(String(index));
           const outcome =
             answer ??
             failureOf(0, 'NoAnswer', `renew subscription of ${renewal.mailbox}: no answer in the batch`);
           if (
-            outcome instanceof GraphThrottled &&
+            outcome instanceof Throttled &&
             round < BATCH_RETRY_ROUNDS &&
+            outcome.retryAfterMs !== undefined &&
             outcome.retryAfterMs <= this.maxInPlaceWaitMs
           ) {
             throttled.push(renewal);
@@ -439,7 +441,7 @@ export class GraphGateway {
   /** One `$batch` of renewals: each answer by its index, or one failure for all when the envelope failed. */
   private async sendRenewalBatch(
     renewals: readonly SubscriptionRenewal[],
-  ): Promise<Map<string, GraphSubscription | GraphFailure> | GraphFailure> {
+  ): Promise<Map<string, GraphSubscription | SideError> | SideError> {
     let envelope: { responses?: BatchAnswer[] };
     try {
       envelope = (await this.client.api('/$batch').post({
@@ -453,10 +455,10 @@ export class GraphGateway {
       })) as { responses?: BatchAnswer[] };
     } catch (err) {
       const failure = graphFailure(err, `renew ${String(renewals.length)} subscriptions in a batch`);
-      if (failure instanceof GraphFailure) return failure;
+      if (failure instanceof SideError) return failure;
       throw failure;
     }
-    const answers = new Map<string, GraphSubscription | GraphFailure>();
+    const answers = new Map<string, GraphSubscription | SideError>();
     for (const answer of envelope.responses ?? []) {
       const renewal = renewals[Number(answer.id)];
       if (!renewal) continue;
@@ -498,7 +500,7 @@ export class GraphGateway {
         () => this.request(`/subscriptions/${encodeURIComponent(id)}`).delete() as Promise<unknown>,
       );
     } catch (err) {
-      if (!(err instanceof GraphNotFound)) throw err;
+      if (!(err instanceof NotFound)) throw err;
     }
   }
 }

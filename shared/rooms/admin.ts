@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GraphGateway } from '../graph';
-import { GraphFailure, GraphForbidden, GraphNotFound } from '../graph';
+import { NotFound, SideError, Unauthorized } from '../errors';
 import type { SyncMessage } from '../queue/messages';
 import type { RoomRecord, Store, SubscriptionRecord } from '../store';
 import type { Logger } from '../telemetry/logger';
 import type { WorkplaceClient } from '../workplace';
-import { WorkplaceError } from '../workplace';
 
 /**
  * The rooms admin API (docs/admin-api.yaml): register a room (its mailbox must exist in Exchange and
@@ -133,9 +132,8 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
   try {
     await deps.graph.getMailbox(email);
   } catch (err) {
-    if (err instanceof GraphNotFound)
-      return problem(404, 'mailboxNotFound', `Exchange has no mailbox ${email}`);
-    if (err instanceof GraphForbidden)
+    if (err instanceof NotFound) return problem(404, 'mailboxNotFound', `Exchange has no mailbox ${email}`);
+    if (err instanceof Unauthorized)
       return problem(
         403,
         'mailboxNotAllowed',
@@ -147,7 +145,7 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
   try {
     workplaceRoom = (await deps.workplace.listRooms()).find((r) => r.id === workplaceRoomId);
   } catch (err) {
-    if (err instanceof WorkplaceError)
+    if (err instanceof SideError && err.side === 'workplace')
       return problem(502, 'workplaceUnavailable', `Workplace did not list its rooms: ${err.message}`);
     throw err;
   }
@@ -168,7 +166,7 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
     try {
       await subscribeRoom(email, deps);
     } catch (err) {
-      if (!(err instanceof GraphFailure)) throw err;
+      if (!(err instanceof SideError && err.side === 'exchange')) throw err;
       deps.logger.error('Could not subscribe to the room', {
         room: email,
         correlationId: deps.correlationId,

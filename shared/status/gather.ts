@@ -5,6 +5,7 @@ import { readPoisoned } from '../queue/replay';
 import type { Store, SubscriptionRecord } from '../store';
 import { assessRoom, type PoisonItem, type RoomAssessment, type RoomFacts } from './assess';
 import { safeText } from './detect';
+import { ensureError } from '../errors';
 
 /**
  * Everything the status page shows, read in one go: tables (rooms, their status rows, subscriptions,
@@ -72,7 +73,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 function describeError(err: unknown): string {
   if (err instanceof RestError)
     return `HTTP ${String(err.statusCode ?? '?')}${err.code ? ` ${err.code}` : ''}`;
-  return err instanceof Error ? err.name : 'failed';
+  return ensureError(err).name;
 }
 
 /**

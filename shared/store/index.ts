@@ -8,7 +8,7 @@ import { RoomStatusRepository, type RoomOutcome, type RoomStatusRecord } from '.
 import { SubscriptionRepository, type SubscriptionRecord } from './subscriptions';
 import { JsonTable } from './table';
 
-export { ConcurrentUpdate, tableKey, type Versioned } from './table';
+export { concurrentUpdate, tableKey, type Versioned } from './table';
 export type { ConflictRecord, DeliveryRecord, DeltaStateRecord, LinkRecord, RoomRecord, SubscriptionRecord };
 export type { RoomOutcome, RoomStatusRecord };
 export type { DeclineSeen, LagBasis } from './room-status';

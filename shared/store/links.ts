@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Side } from '../sync/decide';
-import { ConcurrentUpdate, type JsonTable, type Versioned } from './table';
+import { Stale } from '../errors';
+import { concurrentUpdate, type JsonTable, type Versioned } from './table';
 
 /** One booking known on both sides (design §4). */
 export interface LinkRecord {
@@ -197,18 +198,18 @@ export class LinkRepository {
   async create(link: LinkRecord): Promise<string> {
     await this.writeIndex(link);
     const etag = await this.links.create(linkPartition(link.id), link.id, link);
-    if (etag === undefined) throw new ConcurrentUpdate(`link ${link.id}`);
+    if (etag === undefined) throw concurrentUpdate(`link ${link.id}`);
     return etag;
   }
 
-  /** Replaces a link read with `etag`; ConcurrentUpdate when another worker changed it since. */
+  /** Replaces a link read with `etag`; Stale when another worker changed it since. */
   async save(link: LinkRecord, etag: string): Promise<string> {
     await this.writeIndex(link);
     return this.links.replace(linkPartition(link.id), link.id, link, etag);
   }
 
   /**
-   * Takes the link's write lease, if the link is still as read (`etag`): ConcurrentUpdate otherwise. Only
+   * Takes the link's write lease, if the link is still as read (`etag`): Stale otherwise. Only
    * the link's row changes; the returned etag is the one the write's final save must match.
    */
   lease(link: Versioned<LinkRecord>, until: Date): Promise<string> {
@@ -225,7 +226,7 @@ export class LinkRepository {
     try {
       await this.links.replace(linkPartition(link.id), link.id, { ...link, writingUntil: null }, leaseEtag);
     } catch (err) {
-      if (!(err instanceof ConcurrentUpdate)) throw err;
+      if (!(err instanceof Stale && err.side === 'store')) throw err;
     }
   }
 

@@ -1,4 +1,5 @@
 import { RestError, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { Stale } from '../errors';
 
 /**
  * The few table operations the repositories need, with the house rules in one place: keys escaped
@@ -6,12 +7,9 @@ import { RestError, type TableClient, type TableEntityResult } from '@azure/data
  * their shape lives in TypeScript, and ETag conflicts turned into one error type.
  */
 
-/** Another worker changed the row since it was read; re-read and decide again. */
-export class ConcurrentUpdate extends Error {
-  constructor(what: string) {
-    super(`${what} was changed by another worker; re-read it`);
-    this.name = 'ConcurrentUpdate';
-  }
+/** Another worker changed the row since it was read: Stale (store side); re-read and decide again. */
+export function concurrentUpdate(what: string): Stale {
+  return new Stale('store', 412, 'ConcurrentUpdate', `${what} was changed by another worker; re-read it`);
 }
 
 export function tableKey(value: string): string {
@@ -120,7 +118,7 @@ export class JsonTable<T> {
     }
   }
 
-  /** Replaces the row read with `etag`; ConcurrentUpdate when it changed, or went, since. */
+  /** Replaces the row read with `etag`; Stale when it changed, or went, since. */
   async replace(partition: string, row: string, value: T, etag: string): Promise<string> {
     try {
       const res = await this.client.updateEntity<JsonEntity>(
@@ -131,7 +129,7 @@ export class JsonTable<T> {
       return res.etag ?? '';
     } catch (err) {
       // 404: another worker deleted it, which is as much a change since the read as a new version.
-      if (status(err) === 412 || status(err) === 404) throw new ConcurrentUpdate(`${partition}/${row}`);
+      if (status(err) === 412 || status(err) === 404) throw concurrentUpdate(`${partition}/${row}`);
       throw err;
     }
   }

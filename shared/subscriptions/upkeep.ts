@@ -1,4 +1,5 @@
-import { GraphFailure, GraphNotFound, GraphThrottled, type GraphGateway } from '../graph';
+import { NotFound, SideError, Throttled } from '../errors';
+import type { GraphGateway } from '../graph';
 import type { SubscriptionMessage, SyncMessage } from '../queue/messages';
 import { SUBSCRIPTION_LIFETIME_MINUTES, subscribeRoom } from '../rooms/admin';
 import type { Store, SubscriptionRecord } from '../store';
@@ -66,7 +67,7 @@ export async function handleSubscriptionMessage(
         await deps.graph.reauthorizeSubscription(record.room, record.id);
         deps.logger.info('Subscription reauthorized', log);
       } catch (err) {
-        if (!(err instanceof GraphNotFound)) throw err;
+        if (!(err instanceof NotFound)) throw err;
         await replace(record.room, record, deps);
       }
       // Notifications sent while it waited for reauthorization are lost.
@@ -112,7 +113,7 @@ export interface RenewalOutcome {
 export async function renewSubscriptions(deps: UpkeepDeps): Promise<RenewalOutcome> {
   const now = deps.now();
   const outcome: RenewalOutcome = { renewed: 0, recreated: 0, deferred: 0, failed: 0 };
-  let firstFailure: GraphFailure | undefined;
+  let firstFailure: SideError | undefined;
   const rooms = await deps.store.rooms.list();
   const registered = new Set(rooms.map((r) => r.email.toLowerCase()));
   const due: SubscriptionRecord[] = [];
@@ -134,16 +135,16 @@ export async function renewSubscriptions(deps: UpkeepDeps): Promise<RenewalOutco
       subscriptionId: subscription.id,
       correlationId: deps.correlationId,
     };
-    if (answer instanceof GraphNotFound) {
+    if (answer instanceof NotFound) {
       await replace(subscription.room, subscription, deps);
       outcome.recreated += 1;
-    } else if (answer instanceof GraphThrottled) {
+    } else if (answer instanceof Throttled) {
       deps.logger.warn('Renewal throttled; left for the next pass', {
         ...log,
         retryAfterMs: answer.retryAfterMs,
       });
       outcome.deferred += 1;
-    } else if (answer instanceof GraphFailure || answer === undefined) {
+    } else if (answer instanceof SideError || answer === undefined) {
       deps.logger.error('Renewal refused', { ...log, error: answer?.message ?? 'no answer' });
       firstFailure ??= answer;
       outcome.failed += 1;

@@ -5,6 +5,7 @@ import type { SyncDeps } from './context';
 import { roomDirectory, syncWindow } from './context';
 import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './queue-items';
 import { syncGraphChange, type SyncOutcome } from './run';
+import { ensureError } from '../errors';
 
 /** How many of a room's listed events are synced at once (Graph allows 4 requests in flight per mailbox). */
 export const BACKFILL_CONCURRENCY = 4;
@@ -75,7 +76,7 @@ export async function backfillRoom(
       deps.logger.info('A backfilled event goes on the queue to be synced on its own', {
         room,
         eventId: event.id,
-        error: err instanceof Error ? err.name : 'unknown',
+        error: ensureError(err).name,
       });
       await enqueue(message);
       queued += 1;

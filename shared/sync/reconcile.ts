@@ -1,4 +1,5 @@
-import { GraphSyncStateNotFound, type GraphEvent } from '../graph';
+import { SyncStateExpired } from '../errors';
+import type { GraphEvent } from '../graph';
 import type { SyncMessage } from '../queue/messages';
 import type { DeltaStateRecord } from '../store';
 import { roomDirectory, syncWindow, type SyncDeps } from './context';
@@ -60,7 +61,7 @@ export async function reconcileRoom(
   try {
     round = await deps.graph.calendarViewDelta(room, current ? { deltaLink: current.deltaLink } : wanted);
   } catch (err) {
-    if (!(err instanceof GraphSyncStateNotFound)) throw err;
+    if (!(err instanceof SyncStateExpired)) throw err;
     // The token expired: a new first round. Every item is compared again; links keep it from
     // duplicating anything.
     deps.logger.warn('Delta token expired; listing the room again', { room, correlationId });

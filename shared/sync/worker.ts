@@ -1,14 +1,13 @@
-import { GraphStale, GraphThrottled } from '../graph';
+import { Stale, Throttled } from '../errors';
 import type { EnqueueOptions } from '../queue/encoding';
 import type { SyncMessage } from '../queue/messages';
 import { watchSync, type SyncProbe } from '../status/probe';
-import { ConcurrentUpdate } from '../store';
 import { telemetryMetrics, type Direction } from '../telemetry/metrics';
-import { Stale, Throttled } from '../workplace';
 import { backfillRoom } from './backfill';
 import type { SyncDeps } from './context';
 import { reconcileRoom } from './reconcile';
 import { LinkInProgress, checkRooms, syncGraphChange, syncWorkplaceChange, type SyncOutcome } from './run';
+import { ensureError } from '../errors';
 
 /**
  * What the sync queue's worker does with one message, whatever hosts it: the queue-triggered function in
@@ -38,7 +37,7 @@ export const MAX_RERUNS = 3;
 
 /** Another writer got there between this worker's read and its write: reading again settles it. */
 function lostRace(err: unknown): boolean {
-  return err instanceof ConcurrentUpdate || err instanceof Stale || err instanceof GraphStale;
+  return err instanceof Stale;
 }
 
 async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
@@ -132,7 +131,7 @@ async function runWithRereads(message: SyncMessage, env: WorkerEnv): Promise<voi
       if (!lostRace(err) || rerun >= MAX_RERUNS) throw err;
       env.deps.logger.info('Lost a race with another writer; reading again', {
         rerun: rerun + 1,
-        error: err instanceof Error ? err.name : 'unknown',
+        error: ensureError(err).name,
       });
       await env.sleep(20 + env.random() * 80 * (rerun + 1));
     }
@@ -160,19 +159,15 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
       return;
     }
     // Long throttling: come back after it rather than hold this worker (design §5).
-    if (err instanceof GraphThrottled || (err instanceof Throttled && err.retryAfterMs !== undefined)) {
-      const delay = err instanceof GraphThrottled ? err.retryAfterMs : (err.retryAfterMs ?? 60_000);
+    if (err instanceof Throttled && err.retryAfterMs !== undefined) {
+      const delay = err.retryAfterMs;
       log.warn('Throttled; the change comes back later', { delayMs: delay });
       await requeue(message, delay);
       return;
     }
     // The room's status shows the last failure; the message is retried, then poisoned.
     if (message.kind === 'graphChange' || message.kind === 'backfill' || message.kind === 'reconcile') {
-      await deps.store.rooms.recordSync(
-        message.room,
-        deps.now(),
-        err instanceof Error ? err.message : String(err),
-      );
+      await deps.store.rooms.recordSync(message.room, deps.now(), ensureError(err).message);
     }
     await recordStatus(probe, deps, err);
     throw err;
@@ -190,7 +185,7 @@ async function recordStatus(probe: SyncProbe, deps: WorkerEnv['deps'], error?: u
     if (outcomes.length > 0) await deps.store.roomStatus.record(outcomes);
   } catch (err) {
     deps.logger.warn("Could not record the rooms' sync status", {
-      error: err instanceof Error ? err.name : 'unknown',
+      error: ensureError(err).name,
     });
   }
 }

@@ -7,6 +7,7 @@ import {
   type Attributes,
   type Context,
 } from '@opentelemetry/api';
+import { ensureError } from '../errors';
 
 /**
  * The trace of one change across the functions: the HTTP function that takes it in, the queue, and the
@@ -58,7 +59,7 @@ export async function inMessageSpan<T>(
     try {
       return await work();
     } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: ensureError(err).name });
       throw err;
     } finally {
       span.end();

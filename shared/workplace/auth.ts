@@ -1,4 +1,4 @@
-import { Unauthorized, UnexpectedResponse } from './errors';
+import { Unauthorized, UnexpectedAnswer } from './errors';
 import { tokenSchema } from './schemas';
 
 /** Where a Workplace bearer token comes from: a static API key, or OAuth2 client credentials. */
@@ -39,20 +39,23 @@ export function tokenProvider(
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       // The body may echo the client id; the secret is never in it, but say only what is needed.
       throw new Unauthorized(
+        'workplace',
         res.status,
         'token',
         `the Workplace token endpoint refused the client credentials (${String(res.status)})`,
       );
     }
     if (!res.ok)
-      throw new UnexpectedResponse(
+      throw new UnexpectedAnswer(
+        'workplace',
         res.status,
         'token',
         `the Workplace token endpoint answered ${String(res.status)}`,
       );
     const parsed = tokenSchema.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success)
-      throw new UnexpectedResponse(
+      throw new UnexpectedAnswer(
+        'workplace',
         res.status,
         'token',
         'the Workplace token endpoint answered without an access token',

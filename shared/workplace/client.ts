@@ -2,15 +2,16 @@ import type { z } from 'zod';
 import type { ReservationBody } from '../mapping/reservation';
 import { tokenProvider, type TokenProvider, type WorkplaceAuth } from './auth';
 import {
-  Invalid,
   NotFound,
+  Refused,
   RoomConflict,
+  SideError,
+  SideFailure,
   Stale,
   Throttled,
   Unauthorized,
   Unavailable,
-  UnexpectedResponse,
-  WorkplaceError,
+  UnexpectedAnswer,
 } from './errors';
 import { DEFAULT_RETRY, backoffMs, isRetryableStatus, retryAfterMs, type RetryPolicy } from './retry';
 import {
@@ -179,12 +180,13 @@ export class WorkplaceClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (err) {
-        if (err instanceof WorkplaceError) throw err;
+        if (err instanceof SideError) throw err;
         telemetryMetrics.call('workplace', 'failed');
         // No answer: the request may or may not have been done, which is why writes carry
         // Idempotency-Key or If-Match and are safe to send again.
         if (attempt >= this.policy.maxAttempts) {
           throw new Unavailable(
+            'workplace',
             0,
             'noAnswer',
             `Workplace did not answer ${call.method} ${call.path} after ${String(attempt)} tries: ${String(err)}`,
@@ -222,7 +224,8 @@ export class WorkplaceClient {
     const parsed = call.schema.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new UnexpectedResponse(
+      throw new UnexpectedAnswer(
+        'workplace',
         res.status,
         'unexpectedResponse',
         `${call.method} ${call.path}: the answer breaks the contract at ${(issue?.path ?? []).join('.') || 'the body'}: ${issue?.message ?? ''}`,
@@ -231,28 +234,34 @@ export class WorkplaceClient {
     return parsed.data;
   }
 
-  private async failure<T>(res: Response, call: Call<T>, wait: number | undefined): Promise<WorkplaceError> {
+  private async failure<T>(res: Response, call: Call<T>, wait: number | undefined): Promise<SideError> {
     const body = errorSchema.safeParse(await res.json().catch(() => undefined));
     const code = body.success ? body.data.error.code : String(res.status);
     const message = `${call.method} ${call.path}: ${body.success ? body.data.error.message : `HTTP ${String(res.status)}`}`;
     switch (res.status) {
       case 400:
-        return new Invalid(res.status, code, message, body.success ? body.data.error.field : undefined);
+        return new Refused(
+          'workplace',
+          res.status,
+          code,
+          message,
+          body.success ? body.data.error.field : undefined,
+        );
       case 401:
       case 403:
-        return new Unauthorized(res.status, code, message);
+        return new Unauthorized('workplace', res.status, code, message);
       case 404:
-        return new NotFound(res.status, code, message);
+        return new NotFound('workplace', res.status, code, message);
       case 409:
-        return new RoomConflict(res.status, code, message);
+        return new RoomConflict('workplace', res.status, code, message);
       case 412:
-        return new Stale(res.status, code, message);
+        return new Stale('workplace', res.status, code, message);
       case 429:
-        return new Throttled(res.status, code, message, wait);
+        return new Throttled('workplace', res.status, code, message, wait);
       default:
         return res.status >= 500
-          ? new Unavailable(res.status, code, message)
-          : new WorkplaceError(res.status, code, message);
+          ? new Unavailable('workplace', res.status, code, message)
+          : new SideFailure('workplace', res.status, code, message);
     }
   }
 }

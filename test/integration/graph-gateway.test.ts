@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
-import { GraphGateway, GraphNotFound, GraphThrottled, graphCredential } from '../../shared/graph';
+import { NotFound, Throttled } from '../../shared/errors';
+import { GraphGateway, graphCredential } from '../../shared/graph';
 import { RESERVATION_ID_PROPERTY } from '../../shared/mapping';
 
 const ROOM = 'room.alpha@contoso.com';
@@ -44,9 +45,9 @@ describe('GraphGateway against the Graph emulator (real SDK client, real @azure/
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
-  it('checks a mailbox, and answers GraphNotFound for one Graph does not know', async () => {
+  it('checks a mailbox, and answers NotFound for one Graph does not know', async () => {
     assert.equal((await graph.getMailbox(ROOM)).displayName, 'Room Alpha');
-    await assert.rejects(graph.getMailbox('nobody@contoso.com'), GraphNotFound);
+    await assert.rejects(graph.getMailbox('nobody@contoso.com'), NotFound);
   });
 
   it('creates once per transactionId, with immutable ids and roomsync’s extended properties read back', async () => {
@@ -79,7 +80,7 @@ describe('GraphGateway against the Graph emulator (real SDK client, real @azure/
     assert.equal(emulator.stats().byRoute['GET /users/{user}/events/{id}'], 12, 'no 429 was retried');
   });
 
-  it('waits out a short Retry-After in place, and hands a long one back as GraphThrottled', async () => {
+  it('waits out a short Retry-After in place, and hands a long one back as Throttled', async () => {
     const created = await graph.createEvent(
       ROOM,
       { subject: 'x', ...times },
@@ -92,7 +93,7 @@ describe('GraphGateway against the Graph emulator (real SDK client, real @azure/
     await control('faults', 'POST', { errors: [{ route, status: 429, count: 1, retryAfterSeconds: 120 }] });
     const before = emulator.stats().byRoute[route] ?? 0;
     const err = await graph.getEvent(ROOM, created.id).catch((e: unknown) => e);
-    assert.ok(err instanceof GraphThrottled, String(err));
+    assert.ok(err instanceof Throttled, String(err));
     assert.equal(err.retryAfterMs, 120_000);
     assert.equal((emulator.stats().byRoute[route] ?? 0) - before, 1, 'not retried in place');
   });

@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { loadStorageConfig } from '../../shared/config';
+import { Stale } from '../../shared/errors';
 import { createStorageClients } from '../../shared/storage';
-import {
-  ConcurrentUpdate,
-  LinkRepository,
-  createStore,
-  type LinkRecord,
-  type Store,
-} from '../../shared/store';
+import { LinkRepository, createStore, type LinkRecord, type Store } from '../../shared/store';
 
 const ROOM = 'Room.Alpha@contoso.com';
 /** Graph ids hold characters Table keys forbid. */
@@ -104,11 +99,11 @@ describe('store: Table repositories on Azurite', () => {
     assert.deepEqual(await store.links.copiesInRoom('room.beta@contoso.com'), []);
   });
 
-  it('guards a link with its ETag: the worker that loses the race gets ConcurrentUpdate', async () => {
+  it('guards a link with its ETag: the worker that loses the race gets Stale', async () => {
     const record = link({ reservationId: 'r-2', iCalUId: null });
     const etag = await store.links.create(record);
     await store.links.save({ ...record, workplaceVersion: 2 }, etag);
-    await assert.rejects(store.links.save({ ...record, workplaceVersion: 3 }, etag), ConcurrentUpdate);
+    await assert.rejects(store.links.save({ ...record, workplaceVersion: 3 }, etag), Stale);
     assert.equal((await store.links.get(record.id))?.value.workplaceVersion, 2);
   });
 

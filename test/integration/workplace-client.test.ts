@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
 import { bookingFromReservation, reservationFromBooking } from '../../shared/mapping';
 import {
-  Invalid,
+  Refused,
   NotFound,
   RoomConflict,
   Stale,
@@ -118,7 +118,7 @@ describe('WorkplaceClient against the Workplace emulator (contract tests)', () =
     await assert.rejects(client.declineLine(created.id, 'wp-gamma'), NotFound);
   });
 
-  it('answers RoomConflict for a taken room and Invalid naming the field for a body the contract forbids', async () => {
+  it('answers RoomConflict for a taken room and Refused naming the field for a body the contract forbids', async () => {
     await client.createReservation(body(), 'link-1');
     const clash = await client
       .createReservation(body({ subject: 'Clash' }), 'link-2')
@@ -127,7 +127,7 @@ describe('WorkplaceClient against the Workplace emulator (contract tests)', () =
     const invalid = await client
       .createReservation({ ...body(), lines: [{ roomId: 'wp-nowhere', status: 'confirmed' }] }, 'link-3')
       .catch((e: unknown) => e);
-    assert.ok(invalid instanceof Invalid, String(invalid));
+    assert.ok(invalid instanceof Refused, String(invalid));
     assert.equal(invalid.field, 'lines.0.roomId');
   });
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  Invalid,
+  Refused,
   NotFound,
   RoomConflict,
   Stale,
   Throttled,
   Unavailable,
-  UnexpectedResponse,
+  UnexpectedAnswer,
   WorkplaceClient,
   tokenProvider,
   type ReservationWrite,
@@ -159,10 +159,10 @@ describe('WorkplaceClient', () => {
     assert.ok((await rejection(wp.createReservation(write, 'k'))) instanceof RoomConflict);
     assert.ok((await rejection(wp.replaceReservation('r-1', write, 1))) instanceof Stale);
     const invalid = await rejection(wp.createReservation(write, 'k2'));
-    assert.ok(invalid instanceof Invalid);
+    assert.ok(invalid instanceof Refused);
     assert.equal(invalid.field, 'lines.0.roomId');
     const unexpected = await rejection(wp.getReservation('r-1'));
-    assert.ok(unexpected instanceof UnexpectedResponse);
+    assert.ok(unexpected instanceof UnexpectedAnswer);
     assert.match(unexpected.message, /version/);
   });
 
