@@ -12,7 +12,7 @@ import { toRRule, seriesStartOf } from '../recurrence/convert';
 import { expand } from '../recurrence/expand';
 import { instantOf, isLocalMidnight, parseWallClock, wallClockOf } from '../recurrence/local-time';
 import { resolveTimeZone } from '../recurrence/time-zones';
-import { RESPONSIBLE_PROPERTY } from './graph-properties';
+import { RESPONSIBLE_PROPERTY } from '../graph/properties';
 import { alignSeriesStart } from './series-start';
 import { ignoreWarnings, type WarningSink } from './warnings';
 

@@ -3,7 +3,7 @@ import { fromRRule, seriesStartOf } from '../recurrence/convert';
 import { formatGraphDateTime, localDate } from '../recurrence/local-time';
 import type { PatternedRecurrence } from '../recurrence/patterned';
 import { graphZoneName, resolveTimeZone } from '../recurrence/time-zones';
-import { RESPONSIBLE_PROPERTY } from './graph-properties';
+import { RESPONSIBLE_PROPERTY } from '../graph/properties';
 
 /**
  * A Booking as Graph write bodies. The event is written into one room's calendar (the host room, the

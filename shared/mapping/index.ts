@@ -20,5 +20,5 @@ export {
   type RoomDirectory,
   type ReservationBody,
 } from './reservation';
-export { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from './graph-properties';
+export { RESERVATION_ID_PROPERTY, RESPONSIBLE_PROPERTY } from '../graph/properties';
 export type { MappingWarning, WarningSink } from './warnings';
