@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/server';
-import { startWorkplaceEmulator, type WorkplaceEmulator } from '../emulators/workplace/server';
+import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
+import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
 
 /**
  * The sandbox's stand-ins for Exchange and Workplace: both emulators, seeded with demo rooms (in both
