@@ -18,6 +18,7 @@ import { checkSettings } from './check-settings';
 import { registerDemoRooms } from './demo';
 import { DEMO_PEOPLE, DEMO_ROOMS, startSandboxEmulators, type SandboxEmulators } from './emulators';
 import { writeEndpoints } from './endpoints';
+import { listeningOn, PortTakenError } from './ports';
 import { applyLocalSettingsFile } from './settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -76,14 +77,16 @@ async function main(): Promise<void> {
   // The functions read their public URL when they load, so a host on "any free port" picks it first.
   const hostPort = sandbox.hostPort === 0 ? await freePort() : sandbox.hostPort;
   env.ROOMSYNC_PUBLIC_URL ||= `http://127.0.0.1:${String(hostPort)}`;
-  const host = (running.host = await startLocalHost({
-    modules: functionModulesIn(path.join(ROOT, 'functions')),
-    settings: readHostJson(path.join(ROOT, 'host.json')),
-    keys: { functionKey: sandbox.functionKey, masterKey: sandbox.masterKey },
-    appSettings: env,
-    port: hostPort,
-    logger,
-  }));
+  const host = (running.host = await listeningOn('ROOMSYNC_HOST_PORT', sandbox.hostPort, () =>
+    startLocalHost({
+      modules: functionModulesIn(path.join(ROOT, 'functions')),
+      settings: readHostJson(path.join(ROOT, 'host.json')),
+      keys: { functionKey: sandbox.functionKey, masterKey: sandbox.masterKey },
+      appSettings: env,
+      port: hostPort,
+      logger,
+    }),
+  ));
   emulators.workplace?.addWebhook({
     url: `${host.url}/api/workplace/webhook`,
     secret: emulators.webhookSecret,
@@ -114,8 +117,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Problems the developer fixes with a setting are said in their own words; anything else with its stack.
+  const known = err instanceof ConfigError || err instanceof PortTakenError;
   process.stderr.write(
-    `${err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    `${known ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   process.exit(1);
 });
