@@ -1,4 +1,4 @@
-import { startAzurite } from '../local/azurite';
+import { startAzurite } from '../local/host/azurite';
 
 /** Azurite for bench/azurite-process.ts, run as that process's child. */
 void (async () => {

@@ -1,5 +1,5 @@
 import { startChildProcess } from './child-process';
-import type { RunningAzurite } from '../local/azurite';
+import type { RunningAzurite } from '../local/host/azurite';
 
 /**
  * Azurite in a process of its own: in Azure, Storage is a service elsewhere, so its CPU and memory are

@@ -3,7 +3,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Report } from '../report';
 import { startGraphEmulator } from '../../emulators/graph/server';
 import type { RequestContext } from '../../emulators/graph/router';
-import { startAzurite } from '../../local/azurite';
+import { startAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { GraphGateway, graphCredential } from '../../shared/graph';
 import { SUBSCRIPTION_LIFETIME_MINUTES } from '../../shared/rooms/admin';

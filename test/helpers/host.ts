@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
-import { functionModulesIn } from '../../local/function-app';
-import { startLocalHost, type LocalHostOptions, type RunningHost } from '../../local/host';
-import { parseHostJson, type HostJson } from '../../local/host-json';
+import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
+import { functionModulesIn } from '../../local/host/function-app';
+import { startLocalHost, type LocalHostOptions, type RunningHost } from '../../local/host/host';
+import { parseHostJson, type HostJson } from '../../local/host/host-json';
 import { createLogger } from '../../shared/telemetry/logger';
 
 export const FUNCTION_KEY = 'test-function-key-0123456789';

@@ -1,6 +1,6 @@
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { createStore, type Store } from '../../shared/store';

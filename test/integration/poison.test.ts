@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeMessageText } from '../../local/queue-trigger';
+import { decodeMessageText } from '../../local/host/queue-trigger';
 import { loadStorageConfig } from '../../shared/config';
 import { encodeQueueMessage, enqueue } from '../../shared/queue/encoding';
 import { QUEUES } from '../../shared/queue/messages';

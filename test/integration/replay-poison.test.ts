@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { encodeQueueMessage, enqueue } from '../../shared/queue/encoding';
 import { listPoison, replayPoison } from '../../shared/queue/replay';

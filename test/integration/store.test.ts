@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { Stale } from '../../shared/errors';
 import { createStorageClients } from '../../shared/storage';

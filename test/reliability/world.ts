@@ -4,7 +4,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { seedEntropy } from '../../emulators/graph/entropy';
 import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
 import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { GraphGateway, graphCredential } from '../../shared/graph';
 import { acceptGraphNotifications } from '../../shared/ingress/graph-notifications';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseHostJson, parseTimeSpan } from '../../local/host-json';
+import { parseHostJson, parseTimeSpan } from '../../local/host/host-json';
 
 describe('parseTimeSpan', () => {
   it('reads .NET TimeSpan strings', () => {

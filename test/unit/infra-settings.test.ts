@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../shared/config';
-import { compileRoute } from '../../local/routes';
+import { compileRoute } from '../../local/host/routes';
 import {
   allowedValues,
   checkBalanced,
@@ -378,18 +378,18 @@ describe('infra: app settings against what the code reads', () => {
     }
   });
 
-  it('sets none of the settings only the sandbox reads (local/)', () => {
+  it('sets none of the settings only the sandbox reads (local/sandbox/)', () => {
     const { variants, reads } = analysis();
     const readAnywhere = new Set(reads.flatMap(({ read }) => [...read]));
     const sandboxOnly = new Set<string>();
-    for (const name of readdirSync(path.join(ROOT, 'local'))) {
+    for (const name of readdirSync(path.join(ROOT, 'local', 'sandbox'))) {
       if (!name.endsWith('.ts')) continue;
-      const text = readFileSync(path.join(ROOT, 'local', name), 'utf8');
+      const text = readFileSync(path.join(ROOT, 'local', 'sandbox', name), 'utf8');
       for (const [key] of text.matchAll(/\b(?:ROOMSYNC|GRAPH|WORKPLACE)_[A-Z0-9_]+\b/g)) {
         if (!readAnywhere.has(key)) sandboxOnly.add(key);
       }
     }
-    assert.ok(sandboxOnly.has('ROOMSYNC_HOST_PORT'), 'found the sandbox-only settings in local/');
+    assert.ok(sandboxOnly.has('ROOMSYNC_HOST_PORT'), 'found the sandbox-only settings in local/sandbox/');
     for (const variant of variants) {
       for (const key of sandboxOnly)
         assert.ok(!variant.settings.has(key), `${key} is read only by the sandbox`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeMessageText, toHandlerInput } from '../../local/queue-trigger';
+import { decodeMessageText, toHandlerInput } from '../../local/host/queue-trigger';
 import { encodeQueueMessage } from '../../shared/queue/encoding';
 
 describe('queue message encoding', () => {

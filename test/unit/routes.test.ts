@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileRoute } from '../../local/routes';
+import { compileRoute } from '../../local/host/routes';
 
 describe('compileRoute (Azure Functions route templates)', () => {
   it('matches literals case-insensitively and extracts decoded parameters', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSchedule } from '../../local/timer-trigger';
+import { parseSchedule } from '../../local/host/timer-trigger';
 
 describe('parseSchedule (NCRONTAB)', () => {
   it('evaluates six fields in UTC', () => {

@@ -1,4 +1,4 @@
-// Azurite ships no type declarations; these cover the in-process server classes the sandbox uses.
+// Azurite ships no type declarations; these cover the in-process server classes azurite.ts uses.
 declare module 'azurite/dist/src/queue/QueueConfiguration' {
   export default class QueueConfiguration {
     constructor(...args: unknown[]);

@@ -53,7 +53,7 @@ function target(what: string): AppRegistrations {
 }
 
 const coreApi = {
-  version: 'roomsync-local-host',
+  version: 'local-functions-host',
   setProgrammingModel(model: unknown): void {
     programmingModel = model;
   },

@@ -1,5 +1,5 @@
 import type { QueueClient, DequeuedMessageItem } from '@azure/storage-queue';
-import type { Logger } from '../shared/telemetry/logger';
+import type { HostLogger } from './logger';
 import type { QueueFunction } from './function-app';
 import type { QueueSettings } from './host-json';
 import type { Invoker } from './invoke';
@@ -59,7 +59,7 @@ export function createQueueTrigger(options: {
   poisonQueue: QueueClient;
   settings: QueueSettings;
   invoker: Invoker;
-  logger: Logger;
+  logger: HostLogger;
 }): QueueTrigger {
   const { fn, queue, poisonQueue, settings, invoker } = options;
   const logger = options.logger.child({ function: fn.name, queue: fn.queueName });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpRequest, HttpResponse } from '@azure/functions';
-import type { Logger } from '../shared/telemetry/logger';
+import type { HostLogger } from './logger';
 import type { HttpFunction } from './function-app';
 import type { Invoker } from './invoke';
 import { compileRoute, type RouteMatcher } from './routes';
@@ -102,7 +102,7 @@ export function createHttpTriggerListener(options: {
   routePrefix: string;
   keys: HostKeys;
   invoker: Invoker;
-  logger: Logger;
+  logger: HostLogger;
 }): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const routes: Route[] = options.functions.map((fn) => ({ fn, match: compileRoute(fn.route) }));
   const prefix = options.routePrefix === '' ? '' : `/${options.routePrefix.toLowerCase()}`;

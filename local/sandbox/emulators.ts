@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/server';
-import { startWorkplaceEmulator, type WorkplaceEmulator } from '../emulators/workplace/server';
+import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/server';
+import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/workplace/server';
+import { listeningOn } from './ports';
 
 /**
  * The sandbox's stand-ins for Exchange and Workplace: both emulators, seeded with demo rooms (in both
@@ -57,7 +58,9 @@ export async function startSandboxEmulators(
   const workplaceApiKey = env.WORKPLACE_API_KEY?.trim() || 'workplace-dev-key';
   const webhookSecret = env.WORKPLACE_WEBHOOK_SECRET?.trim() || secret();
   if (!env.GRAPH_BASE_URL?.trim()) {
-    graph = await startGraphEmulator({ port: ports.graph });
+    graph = await listeningOn('ROOMSYNC_GRAPH_PORT', ports.graph, () =>
+      startGraphEmulator({ port: ports.graph }),
+    );
     // Exchange's defaults would replace a room copy's subject with the organizer's name (DeleteSubject,
     // AddOrganizerToSubject); the demo rooms keep subjects, as rooms with displays usually are set up.
     for (const room of DEMO_ROOMS) {
@@ -78,7 +81,9 @@ export async function startSandboxEmulators(
     });
   }
   if (!env.WORKPLACE_BASE_URL?.trim()) {
-    workplace = await startWorkplaceEmulator({ port: ports.workplace, apiKey: workplaceApiKey });
+    workplace = await listeningOn('ROOMSYNC_WORKPLACE_PORT', ports.workplace, () =>
+      startWorkplaceEmulator({ port: ports.workplace, apiKey: workplaceApiKey }),
+    );
     for (const room of DEMO_ROOMS) {
       workplace.addRoom({
         id: room.workplaceRoomId,

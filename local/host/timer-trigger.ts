@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Timer } from '@azure/functions';
-import type { Logger } from '../shared/telemetry/logger';
+import type { HostLogger } from './logger';
 import type { TimerFunction } from './function-app';
 import type { Invoker } from './invoke';
 
@@ -18,7 +18,7 @@ export interface TimerTrigger {
  * Validates a timer schedule as Azure reads it: NCRONTAB with six fields
  * (`{second} {minute} {hour} {day} {month} {day-of-week}`), day-of-month and day-of-week both required to
  * match (NCRONTAB's rule), evaluated in UTC. The TimeSpan form (`hh:mm:ss`) only works on App Service
- * plans, not on Flex Consumption where roomsync runs, so it is refused.
+ * plans, not on Flex Consumption, so it is refused.
  */
 export function parseSchedule(schedule: string): Cron {
   const fields = schedule.trim().split(/\s+/);
@@ -37,7 +37,7 @@ export function parseSchedule(schedule: string): Cron {
 export function createTimerTrigger(options: {
   fn: TimerFunction;
   invoker: Invoker;
-  logger: Logger;
+  logger: HostLogger;
 }): TimerTrigger {
   const { fn, invoker } = options;
   const logger = options.logger.child({ function: fn.name });

@@ -1,12 +1,12 @@
 import './core-api';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { createLogger, type Logger } from '../shared/telemetry/logger';
 import { loadFunctionApp, FunctionAppError, type FunctionApp, type QueueFunction } from './function-app';
 import type { HostSettings } from './host-json';
 import { createHttpTriggerListener, isMasterKey, type HostKeys } from './http-trigger';
 import { createInvoker } from './invoke';
+import { listen } from './listen';
+import type { HostLogger } from './logger';
 import { createQueueTrigger, type QueueTrigger } from './queue-trigger';
 import { createTimerTrigger, type TimerTrigger } from './timer-trigger';
 
@@ -20,7 +20,8 @@ export interface LocalHostOptions {
   hostname?: string;
   /** 0 picks a free port. */
   port: number;
-  logger?: Logger;
+  /** Where the host's own lines go (failed invocations, retries, poison); the app's logger, typically. */
+  logger: HostLogger;
 }
 
 export interface RunningHost {
@@ -43,23 +44,12 @@ function queueServiceFor(
   return QueueServiceClient.fromConnectionString(connectionString);
 }
 
-async function listen(server: Server, port: number, hostname: string): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, hostname, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server.address() as AddressInfo;
-}
-
 /**
  * A local Azure Functions host: serves the functions that the app's modules register with
  * `@azure/functions` over HTTP, from Storage queues and on timers, honouring host.json.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<RunningHost> {
-  const logger = options.logger ?? createLogger({ format: 'pretty' });
+  const { logger } = options;
   const hostname = options.hostname ?? '127.0.0.1';
   const app = loadFunctionApp(options.modules, options.appSettings);
   const invoker = createInvoker(app.hooks, logger);

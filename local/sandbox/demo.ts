@@ -1,4 +1,4 @@
-import { DEMO_PEOPLE, DEMO_ROOMS } from './sandbox-emulators';
+import { DEMO_PEOPLE, DEMO_ROOMS } from './emulators';
 
 /** The sandbox's demo: its rooms registered for sync, and one copy-paste booking per direction. */
 

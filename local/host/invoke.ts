@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { format } from 'node:util';
 import {
   InvocationContext,
   type LogLevel as FunctionsLogLevel,
   type TriggerMetadata,
 } from '@azure/functions';
-import { formatArgs, type Logger } from '../shared/telemetry/logger';
 import type { HookCallback, HookName } from './core-api';
 import type { FunctionDefinition } from './function-app';
+import type { HostLogger } from './logger';
 
 export interface Invoker {
   invoke(fn: FunctionDefinition, trigger: unknown, triggerMetadata?: TriggerMetadata): Promise<unknown>;
 }
 
-function logTo(logger: Logger, level: FunctionsLogLevel, args: unknown[]): void {
-  const message = formatArgs(args);
+function logTo(logger: HostLogger, level: FunctionsLogLevel, args: unknown[]): void {
+  // `context.log(...)` takes console.log's arguments, so they are formatted as console.log formats them.
+  const message = format(...args);
   switch (level) {
     case 'trace':
     case 'debug':
@@ -36,7 +38,7 @@ function logTo(logger: Logger, level: FunctionsLogLevel, args: unknown[]): void 
  * logger, preInvocation hooks (which may swap the handler or its inputs), the handler, then postInvocation
  * hooks (which may replace the result or clear the error).
  */
-export function createInvoker(hooks: Record<HookName, HookCallback[]>, logger: Logger): Invoker {
+export function createInvoker(hooks: Record<HookName, HookCallback[]>, logger: HostLogger): Invoker {
   const appHookData: Record<string, unknown> = {};
   return {
     async invoke(fn, trigger, triggerMetadata) {

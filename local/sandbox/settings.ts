@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, type Environment } from '../shared/config';
+import { ConfigError, type Environment } from '../../shared/config';
 
 /** Settings of the sandbox itself (not of the service): where things listen and with which keys. */
 export interface SandboxSettings {
