@@ -26,18 +26,10 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
       const insertionTime: unknown = context.triggerMetadata?.insertionTime;
       const insertedAt = typeof insertionTime === 'string' ? new Date(insertionTime) : undefined;
       const attributes = { 'roomsync.correlation_id': message.correlationId, 'roomsync.kind': message.kind };
-      const store = await services.ready();
+      const deps = await services.syncDeps(logger);
       await inMessageSpan(`sync ${message.kind}`, message.traceparent, attributes, () =>
         processSyncMessage(message, {
-          deps: {
-            store,
-            graph: services.graph,
-            workplace: services.workplace,
-            logger,
-            now: () => new Date(),
-            horizonDays: services.config.syncHorizonDays,
-          },
-          enqueue: services.enqueueSync,
+          deps,
           roomCheckDelaySeconds: services.config.roomCheckDelaySeconds,
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           random: Math.random,
@@ -47,7 +39,7 @@ export async function syncWorkerHandler(input: unknown, context: InvocationConte
     },
     sendToPoison: (payload) => services.enqueuePoison(QUEUES.sync, payload),
     logger: services.logger.child({ invocationId: context.invocationId }),
-    now: () => new Date(),
+    now: () => services.clock.now(),
   });
 }
 

@@ -7,6 +7,7 @@ import { createStorageClients, type StorageClients } from './storage';
 import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './telemetry/logger';
 import { currentTraceparent } from './telemetry/tracing';
+import type { Clock, SyncDeps } from './sync/ports';
 import { WorkplaceClient } from './workplace';
 
 /** What the functions share within one worker process: built once, on first use. */
@@ -25,6 +26,9 @@ export interface Services {
   enqueuePoison: (queue: string, payload: unknown) => Promise<void>;
   /** The store's tables exist (created on first use in this process). */
   ready(): Promise<Store>;
+  clock: Clock;
+  /** What a sync run needs (shared/sync/ports.ts), logging through `logger`; the store made ready first. */
+  syncDeps(logger: Logger): Promise<SyncDeps>;
 }
 
 let services: Services | undefined;
@@ -75,20 +79,36 @@ export function getServices(): Services {
       }
       return ensure();
     };
+    const clock: Clock = { now: () => new Date() };
+    const logger = createLogger({ level: config.logLevel });
+    const graph = new GraphGateway({
+      credential: graphCredential(config.graph.auth),
+      baseUrl: config.graph.baseUrl,
+    });
+    const workplace = new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth });
+    const enqueueSync = async (message: SyncMessage, options?: EnqueueOptions): Promise<void> =>
+      enqueue(await queue(QUEUES.sync), traced(message), options);
     services = {
       config,
       storage,
-      logger: createLogger({ level: config.logLevel }),
+      logger,
       store,
-      graph: new GraphGateway({
-        credential: graphCredential(config.graph.auth),
-        baseUrl: config.graph.baseUrl,
-      }),
-      workplace: new WorkplaceClient({ baseUrl: config.workplace.baseUrl, auth: config.workplace.auth }),
-      enqueueSync: async (message, options) => enqueue(await queue(QUEUES.sync), traced(message), options),
+      graph,
+      workplace,
+      enqueueSync,
       enqueueSubscription: async (message) => enqueue(await queue(QUEUES.subscriptions), traced(message)),
       enqueuePoison: async (name, payload) => enqueue(await queue(`${name}-poison`), payload),
       ready: ensureStore,
+      clock,
+      syncDeps: async (log) => ({
+        exchange: graph,
+        workplace,
+        store: await ensureStore(),
+        queue: { enqueue: enqueueSync },
+        clock,
+        logger: log,
+        horizonDays: config.syncHorizonDays,
+      }),
     };
   }
   return services;

@@ -66,8 +66,9 @@ export class GraphGateway {
     return calendarView(this.graph, mailbox, from, to);
   }
 
-  calendarViewPages(mailbox: string, from: Date, to: Date): AsyncGenerator<GraphEvent[]> {
-    return calendarViewPages(this.graph, mailbox, from, to);
+  // A generator itself (not a function returning one), as callers that wrap methods can tell.
+  async *calendarViewPages(mailbox: string, from: Date, to: Date): AsyncGenerator<GraphEvent[]> {
+    yield* calendarViewPages(this.graph, mailbox, from, to);
   }
 
   calendarViewDelta(

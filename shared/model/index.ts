@@ -10,3 +10,4 @@ export {
 } from './booking';
 export { fingerprint, canonicalForm, zoneKey } from './fingerprint';
 export { InvalidBookingInput, UnsupportedRecurrence } from './errors';
+export type { Side } from './side';

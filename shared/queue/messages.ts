@@ -90,3 +90,77 @@ export function parseSyncMessage(payload: unknown): SyncMessage {
 export function parseSubscriptionMessage(payload: unknown): SubscriptionMessage {
   return subscriptionMessageSchema.parse(payload);
 }
+
+/*
+ * Constructors: every producer builds its messages here, so the envelope (schema version, correlation
+ * id) is written once.
+ */
+
+type Of<K extends SyncMessage['kind']> = Extract<SyncMessage, { kind: K }>;
+
+/** A room's Exchange item to decide: `source` names what found it (a subscription id, backfill, reconcile). */
+export function graphChangeMessage(fields: {
+  correlationId: string;
+  room: string;
+  eventId: string;
+  source: string;
+  changeType?: 'created' | 'updated' | 'deleted';
+  changeKey?: string | undefined;
+}): Of<'graphChange'> {
+  return {
+    v: 1,
+    correlationId: fields.correlationId,
+    kind: 'graphChange',
+    room: fields.room,
+    subscriptionId: fields.source,
+    eventId: fields.eventId,
+    changeType: fields.changeType ?? 'updated',
+    ...(fields.changeKey ? { changeKey: fields.changeKey } : {}),
+  };
+}
+
+/** A reservation to decide; `version` is the one a webhook announced, when one did. */
+export function workplaceChangeMessage(fields: {
+  correlationId: string;
+  reservationId: string;
+  type: Of<'workplaceChange'>['type'];
+  version?: number | undefined;
+}): Of<'workplaceChange'> {
+  return {
+    v: 1,
+    correlationId: fields.correlationId,
+    kind: 'workplaceChange',
+    reservationId: fields.reservationId,
+    ...(fields.version !== undefined ? { version: fields.version } : {}),
+    type: fields.type,
+  };
+}
+
+/** A room's full comparison. */
+export function backfillMessage(correlationId: string, room: string): Of<'backfill'> {
+  return { v: 1, correlationId, kind: 'backfill', room };
+}
+
+/** A room's reconcile sweep. */
+export function reconcileMessage(correlationId: string, room: string): Of<'reconcile'> {
+  return { v: 1, correlationId, kind: 'reconcile', room };
+}
+
+/** A booking's rooms that never showed a copy, looked at again. */
+export function roomCheckMessage(correlationId: string, linkId: string): Of<'roomCheck'> {
+  return { v: 1, correlationId, kind: 'roomCheck', linkId };
+}
+
+type SubscriptionOf<K extends SubscriptionMessage['kind']> = Extract<SubscriptionMessage, { kind: K }>;
+
+export function lifecycleMessage(
+  correlationId: string,
+  subscriptionId: string,
+  event: SubscriptionOf<'lifecycle'>['event'],
+): SubscriptionOf<'lifecycle'> {
+  return { v: 1, correlationId, kind: 'lifecycle', subscriptionId, event };
+}
+
+export function subscribeMessage(correlationId: string, room: string): SubscriptionOf<'subscribe'> {
+  return { v: 1, correlationId, kind: 'subscribe', room };
+}

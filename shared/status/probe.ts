@@ -2,7 +2,7 @@ import type { GraphEvent } from '../graph';
 import { failureReason } from '../queue/poison';
 import type { SyncMessage } from '../queue/messages';
 import type { RoomOutcome, RoomRecord } from '../store';
-import type { SyncDeps } from '../sync/context';
+import type { SyncDeps } from '../sync/ports';
 import type { Reservation } from '../workplace';
 import { declineOf, safeText, subjectTreatment } from './detect';
 
@@ -90,7 +90,7 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
   let changedAt: Date | undefined;
   let rooms: RoomRecord[] | undefined;
 
-  const graph = tap(deps.graph, GRAPH_CALLS, (method, args, result) => {
+  const exchange = tap(deps.exchange, GRAPH_CALLS, (method, args, result) => {
     const mailbox = typeof args[0] === 'string' ? args[0].toLowerCase() : undefined;
     if (!mailbox) return;
     mailboxes.add(mailbox);
@@ -130,7 +130,7 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
   });
 
   return {
-    deps: { ...deps, graph, workplace, store: { ...deps.store, rooms: roomsRepository } },
+    deps: { ...deps, exchange, workplace, store: { ...deps.store, rooms: roomsRepository } },
     async outcomes(error?: unknown): Promise<RoomOutcome[]> {
       // The sync read the registered rooms for almost every message; read them here only if it did not
       // and a Workplace room id needs its mailbox.
@@ -143,7 +143,7 @@ export function watchSync(message: SyncMessage, deps: SyncDeps, insertedAt?: Dat
         ...mailboxes,
         ...[...roomIds].flatMap((id) => emailOf(id) ?? []),
       ]);
-      const now = deps.now();
+      const now = deps.clock.now();
       // Lag: how long a change took from being made (Workplace's updatedAt of the version its webhook
       // announced) or else from being queued (the queue's insertion time, when the host passes it on) to
       // this worker having applied it to the other side; null when neither start is known.

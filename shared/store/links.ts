@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Side } from '../sync/decide';
+import type { Side } from '../model/side';
 import { Stale } from '../errors';
 import { concurrentUpdate, type JsonTable, type Versioned } from './table';
 

@@ -1,10 +1,11 @@
-import type { GraphEvent } from '../graph';
-import { graphEventIdentity } from '../mapping';
+import { isRemoved, kindOf, organizerOf, type GraphEvent } from '../graph/event';
 import type { SyncMessage } from '../queue/messages';
-import type { SyncDeps } from './context';
-import { roomDirectory, syncWindow } from './context';
+import { syncGraphChange } from './exchange-change';
+import type { SyncDeps } from './ports';
 import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './queue-items';
-import { syncGraphChange, type SyncOutcome } from './run';
+import type { SyncOutcome } from './settle';
+import { syncedRooms } from './sides';
+import { syncWindow } from './window';
 import { ensureError } from '../errors';
 
 /** How many of a room's listed events are synced at once (Graph allows 4 requests in flight per mailbox). */
@@ -32,10 +33,10 @@ export async function backfillRoom(
   room: string,
   correlationId: string,
   deps: SyncDeps,
-  enqueue: (message: SyncMessage) => Promise<void>,
   onSynced: (message: GraphChange, outcome: SyncOutcome) => Promise<void> = () => Promise.resolve(),
 ): Promise<BackfillOutcome> {
-  const rooms = await roomDirectory(deps.store);
+  const rooms = await syncedRooms(deps.store);
+  const enqueue = (message: SyncMessage): Promise<void> => deps.queue.enqueue(message);
   const roomId = rooms.workplaceRoomId(room);
   if (!roomId) return { synced: 0, queued: 0 };
   const { start: from, end: to } = syncWindow(deps);
@@ -48,7 +49,7 @@ export async function backfillRoom(
   let synced = 0;
   // A page at a time, so a backfill holds one page of a calendar however large the calendar is.
   const seriesQueued = new Set<string>();
-  for await (const items of deps.graph.calendarViewPages(room, from, to)) {
+  for await (const items of deps.exchange.calendarViewPages(room, from, to)) {
     const inHand: GraphEvent[] = [];
     const onTheQueue: GraphEvent[] = [];
     for (const item of items) (decidableFromListing(item, room) ? inHand : onTheQueue).push(item);
@@ -67,7 +68,7 @@ export async function backfillRoom(
       correlationId,
       'backfill',
       'updated',
-      typeof event.changeKey === 'string' ? event.changeKey : undefined,
+      event.changeKey ?? undefined,
     );
     try {
       await onSynced(message, await syncGraphChange(message, deps, { event, rooms }));
@@ -87,9 +88,9 @@ export async function backfillRoom(
 
 /** A single meeting someone other than the room organised: the listing says all the sync needs. */
 function decidableFromListing(item: GraphEvent, room: string): boolean {
-  if (item['@removed'] !== undefined) return false;
-  const { type, organizer } = graphEventIdentity(item);
-  return type === 'singleInstance' && organizer !== null && organizer !== room.toLowerCase();
+  if (isRemoved(item)) return false;
+  const organizer = organizerOf(item);
+  return kindOf(item) === 'singleInstance' && organizer !== null && organizer !== room.toLowerCase();
 }
 
 async function eachAtMost<T>(limit: number, items: T[], run: (item: T) => Promise<void>): Promise<void> {

@@ -1,5 +1,5 @@
-import type { GraphEvent } from '../graph';
-import type { SyncMessage } from '../queue/messages';
+import { isRemoved, seriesMasterOf, type GraphEvent } from '../graph/event';
+import { graphChangeMessage, workplaceChangeMessage, type SyncMessage } from '../queue/messages';
 import type { Reservation } from '../workplace';
 
 /**
@@ -18,16 +18,7 @@ export function exchangeItemMessage(
   changeType: 'updated' | 'deleted' = 'updated',
   changeKey?: string,
 ): Extract<SyncMessage, { kind: 'graphChange' }> {
-  return {
-    v: 1,
-    correlationId,
-    kind: 'graphChange',
-    room,
-    subscriptionId: source,
-    eventId,
-    changeType,
-    ...(changeKey ? { changeKey } : {}),
-  };
+  return graphChangeMessage({ correlationId, room, eventId, source, changeType, changeKey });
 }
 
 /**
@@ -44,20 +35,20 @@ export async function queueExchangeItems(
 ): Promise<number> {
   const before = seen.size;
   for (const item of items) {
-    const occurrence = typeof item.seriesMasterId === 'string';
-    const id = occurrence ? (item.seriesMasterId as string) : item.id;
+    const master = seriesMasterOf(item);
+    const id = master ?? item.id;
     if (seen.has(id)) continue;
     seen.add(id);
     // A single item's changeKey as listed: one the link already read or wrote makes the message an echo,
     // decided without reading the event again (an occurrence's changeKey is not its series master's).
-    const changeKey = !occurrence && typeof item.changeKey === 'string' ? item.changeKey : undefined;
+    const changeKey = master === null ? (item.changeKey ?? undefined) : undefined;
     await enqueue(
       exchangeItemMessage(
         room,
         id,
         correlationId,
         source,
-        item['@removed'] ? 'deleted' : 'updated',
+        isRemoved(item) ? 'deleted' : 'updated',
         changeKey,
       ),
     );
@@ -67,11 +58,9 @@ export async function queueExchangeItems(
 
 /** A reservation to decide again. */
 export function reservationMessage(reservation: Reservation, correlationId: string): SyncMessage {
-  return {
-    v: 1,
+  return workplaceChangeMessage({
     correlationId,
-    kind: 'workplaceChange',
     reservationId: reservation.id,
     type: reservation.cancelled ? 'reservation.cancelled' : 'reservation.updated',
-  };
+  });
 }

@@ -1,8 +1,10 @@
 import { SyncStateExpired } from '../errors';
-import type { GraphEvent } from '../graph';
+import { isRemoved, type GraphEvent } from '../graph/event';
 import type { SyncMessage } from '../queue/messages';
 import type { DeltaStateRecord } from '../store';
-import { roomDirectory, syncWindow, type SyncDeps } from './context';
+import type { SyncDeps } from './ports';
+import { syncedRooms } from './sides';
+import { syncWindow } from './window';
 import { exchangeItemMessage, queueExchangeItems, reservationMessage } from './queue-items';
 
 /**
@@ -44,12 +46,12 @@ export async function reconcileRoom(
   room: string,
   correlationId: string,
   deps: SyncDeps,
-  enqueue: (message: SyncMessage) => Promise<void>,
 ): Promise<SweepOutcome> {
-  const rooms = await roomDirectory(deps.store);
+  const enqueue = (message: SyncMessage): Promise<void> => deps.queue.enqueue(message);
+  const rooms = await syncedRooms(deps.store);
   const roomId = rooms.workplaceRoomId(room);
   if (!roomId) return { firstRound: false, exchangeChanges: 0, workplaceChanges: 0 };
-  const now = deps.now();
+  const now = deps.clock.now();
   const state = await deps.store.deltaState.get(room);
   const wanted = syncWindow(deps);
   // No token yet, or most of the window's horizon used up: a new first round over today's window.
@@ -59,18 +61,18 @@ export async function reconcileRoom(
   let window = current ? { start: new Date(current.windowStart), end: new Date(current.windowEnd) } : wanted;
   let firstRound = current === undefined;
   try {
-    round = await deps.graph.calendarViewDelta(room, current ? { deltaLink: current.deltaLink } : wanted);
+    round = await deps.exchange.calendarViewDelta(room, current ? { deltaLink: current.deltaLink } : wanted);
   } catch (err) {
     if (!(err instanceof SyncStateExpired)) throw err;
     // The token expired: a new first round. Every item is compared again; links keep it from
     // duplicating anything.
     deps.logger.warn('Delta token expired; listing the room again', { room, correlationId });
-    round = await deps.graph.calendarViewDelta(room, wanted);
+    round = await deps.exchange.calendarViewDelta(room, wanted);
     window = wanted;
     firstRound = true;
   }
 
-  const removed = round.items.filter((item) => item['@removed']).map((item) => item.id);
+  const removed = round.items.filter(isRemoved).map((item) => item.id);
   const confirmed = state?.confirmRemovals === true;
   // The room's linked events matter only when something was removed (or removals were confirmed):
   // a quiet sweep does not list the links.
@@ -89,7 +91,7 @@ export async function reconcileRoom(
 
   const seen = new Set<string>();
   await queueExchangeItems(
-    withhold ? round.items.filter((item) => !item['@removed']) : round.items,
+    withhold ? round.items.filter((item) => !isRemoved(item)) : round.items,
     room,
     correlationId,
     'reconcile',

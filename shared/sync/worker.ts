@@ -1,12 +1,15 @@
 import { Stale, Throttled } from '../errors';
-import type { EnqueueOptions } from '../queue/encoding';
-import type { SyncMessage } from '../queue/messages';
+import { roomCheckMessage, type SyncMessage } from '../queue/messages';
 import { watchSync, type SyncProbe } from '../status/probe';
 import { telemetryMetrics, type Direction } from '../telemetry/metrics';
 import { backfillRoom } from './backfill';
-import type { SyncDeps } from './context';
+import { LinkInProgress } from './claims';
+import { syncGraphChange } from './exchange-change';
+import type { SyncDeps } from './ports';
 import { reconcileRoom } from './reconcile';
-import { LinkInProgress, checkRooms, syncGraphChange, syncWorkplaceChange, type SyncOutcome } from './run';
+import { checkRooms } from './room-check';
+import type { SyncOutcome } from './settle';
+import { syncWorkplaceChange } from './workplace-change';
 import { ensureError } from '../errors';
 
 /**
@@ -17,8 +20,6 @@ import { ensureError } from '../errors';
 
 export interface WorkerEnv {
   deps: SyncDeps;
-  /** Puts a message (back) on the sync queue, visible after the delay. */
-  enqueue(message: SyncMessage, options?: EnqueueOptions): Promise<void>;
   roomCheckDelaySeconds: number;
   /** Waits before a re-read; the fuzzer's clock does not wait for real. */
   sleep(ms: number): Promise<void>;
@@ -43,7 +44,6 @@ function lostRace(err: unknown): boolean {
 async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
   const { deps } = env;
   const log = deps.logger;
-  const enqueue = (m: SyncMessage): Promise<void> => env.enqueue(m);
   switch (message.kind) {
     case 'graphChange': {
       await syncedExchangeChange(message, await syncGraphChange(message, deps), env);
@@ -57,10 +57,10 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
       return;
     }
     case 'reconcile': {
-      const outcome = await reconcileRoom(message.room, message.correlationId, deps, enqueue);
+      const outcome = await reconcileRoom(message.room, message.correlationId, deps);
       await deps.store.rooms.recordSync(
         message.room,
-        deps.now(),
+        deps.clock.now(),
         outcome.withheldRemovals
           ? `The sweep found ${String(outcome.withheldRemovals)} bookings removed at once in Exchange and did not apply it (a revoked permission looks the same). If they are really gone: POST /api/rooms/${message.room}/resync?confirmRemovals=true`
           : null,
@@ -74,10 +74,10 @@ async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
       return;
     }
     case 'backfill': {
-      const outcome = await backfillRoom(message.room, message.correlationId, deps, enqueue, (item, synced) =>
+      const outcome = await backfillRoom(message.room, message.correlationId, deps, (item, synced) =>
         syncedExchangeChange(item, synced, env),
       );
-      await deps.store.rooms.recordSync(message.room, deps.now(), null);
+      await deps.store.rooms.recordSync(message.room, deps.clock.now(), null);
       log.info('Backfilled a room', { room: message.room, ...outcome });
       return;
     }
@@ -109,16 +109,15 @@ function measure(message: SyncMessage, outcome: SyncOutcome, direction: Directio
     rule: outcome.skipped ?? (outcome.writes > 0 ? 'wrote' : 'none'),
   });
   if (outcome.writes > 0 && env.insertedAt)
-    telemetryMetrics.synced(direction, env.deps.now().getTime() - env.insertedAt.getTime());
+    telemetryMetrics.synced(direction, env.deps.clock.now().getTime() - env.insertedAt.getTime());
 }
 
 /** After a write naming rooms whose copies were not seen yet: look at those rooms again in a while. */
 async function scheduleRoomCheck(message: SyncMessage, outcome: SyncOutcome, env: WorkerEnv): Promise<void> {
   if (!outcome.checkRoomsOf) return;
-  await env.enqueue(
-    { v: 1, correlationId: message.correlationId, kind: 'roomCheck', linkId: outcome.checkRoomsOf },
-    { visibilityTimeoutSeconds: env.roomCheckDelaySeconds },
-  );
+  await env.deps.queue.enqueue(roomCheckMessage(message.correlationId, outcome.checkRoomsOf), {
+    visibilityTimeoutSeconds: env.roomCheckDelaySeconds,
+  });
 }
 
 /** Runs the change, and again from a fresh read each time it loses a race, a few times. */
@@ -146,7 +145,7 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
   const { deps } = env;
   const log = deps.logger;
   const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
-    env.enqueue(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
+    deps.queue.enqueue(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
   // The rooms' status (GET /api/status) is read off the calls the message makes, and written once at the end.
   const probe = watchSync(message, deps, env.insertedAt);
   try {
@@ -167,7 +166,7 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
     }
     // The room's status shows the last failure; the message is retried, then poisoned.
     if (message.kind === 'graphChange' || message.kind === 'backfill' || message.kind === 'reconcile') {
-      await deps.store.rooms.recordSync(message.room, deps.now(), ensureError(err).message);
+      await deps.store.rooms.recordSync(message.room, deps.clock.now(), ensureError(err).message);
     }
     await recordStatus(probe, deps, err);
     throw err;

@@ -4,7 +4,7 @@ import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
 import { createStore, type Store } from '../../shared/store';
-import type { SyncDeps } from '../../shared/sync/context';
+import type { SyncDeps } from '../../shared/sync';
 import { addRoomToEmulators } from './emulator-rooms';
 import { syncDepsOn } from './sync-deps';
 
@@ -17,7 +17,7 @@ export interface SyncWorld {
   graph: GraphEmulator;
   workplace: WorkplaceEmulator;
   store: Store;
-  deps: SyncDeps;
+  deps: ReturnType<typeof syncDepsOn>;
   close(): Promise<void>;
 }
 
@@ -109,7 +109,12 @@ function intercepting(
       typeof value === 'object' && value !== null ? wrap(value as object, `store.${key}`) : value,
     ]),
   ) as unknown as SyncDeps['store'];
-  return { ...deps, store, graph: wrap(deps.graph, 'graph'), workplace: wrap(deps.workplace, 'workplace') };
+  return {
+    ...deps,
+    store,
+    exchange: wrap(deps.exchange, 'graph'),
+    workplace: wrap(deps.workplace, 'workplace'),
+  };
 }
 
 /**

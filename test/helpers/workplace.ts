@@ -1,9 +1,6 @@
-import type {
-  Reservation,
-  ReservationQuery,
-  ReservationWrite,
-  WorkplaceClient,
-} from '../../shared/workplace';
+import type { Reservation, ReservationQuery, ReservationWrite } from '../../shared/workplace';
+
+type Lister = { listReservations(query: ReservationQuery): AsyncIterable<Reservation> };
 
 type SubjectMatch = string | ((subject: string) => boolean);
 
@@ -12,7 +9,7 @@ const matches = (match: SubjectMatch, subject: string): boolean =>
 
 /** Every reservation (of the query, all pages) whose subject matches. */
 export async function reservationsNamed(
-  workplace: Pick<WorkplaceClient, 'listReservations'>,
+  workplace: Lister,
   subject: SubjectMatch,
   query: ReservationQuery = {},
 ): Promise<Reservation[]> {
@@ -23,7 +20,7 @@ export async function reservationsNamed(
 
 /** The first reservation whose subject matches, if any: what a test waits for after a change. */
 export async function reservationNamed(
-  workplace: Pick<WorkplaceClient, 'listReservations'>,
+  workplace: Lister,
   subject: SubjectMatch,
   query: ReservationQuery = {},
 ): Promise<Reservation | undefined> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SyncMessage } from '../../shared/queue/messages';
-import { backfillRoom } from '../../shared/sync/backfill';
-import type { SyncDeps } from '../../shared/sync/context';
-import { syncGraphChange, type SyncOutcome } from '../../shared/sync/run';
+import { backfillRoom } from '../../shared/sync';
+import type { SyncDeps } from '../../shared/sync';
+import { syncGraphChange, type SyncOutcome } from '../../shared/sync';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 import { reservationsNamed } from '../helpers/workplace';
@@ -21,11 +21,11 @@ interface Run {
 async function backfill(deps: SyncDeps, correlationId: string): Promise<Run> {
   const queued: SyncMessage[] = [];
   const outcomes: SyncOutcome[] = [];
+  const queue = { enqueue: (m: SyncMessage) => (queued.push(m), Promise.resolve()) };
   const { synced, queued: count } = await backfillRoom(
     ALPHA,
     correlationId,
-    deps,
-    (m) => (queued.push(m), Promise.resolve()),
+    { ...deps, queue },
     (_m, outcome) => (outcomes.push(outcome), Promise.resolve()),
   );
   assert.equal(count, queued.length, 'the count it reports is what it queued');
@@ -103,7 +103,6 @@ describe('backfill of a room (real Azurite and emulators)', () => {
     const failing: SyncDeps = {
       ...world.deps,
       workplace: {
-        ...world.deps.workplace,
         listReservations: (q) => world.deps.workplace.listReservations(q),
         getReservation: (id) => world.deps.workplace.getReservation(id),
         replaceReservation: (...a) => world.deps.workplace.replaceReservation(...a),

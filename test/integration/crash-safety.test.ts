@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { SyncDeps } from '../../shared/sync/context';
-import { syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
+import type { SyncDeps } from '../../shared/sync';
+import { syncGraphChange, syncWorkplaceChange } from '../../shared/sync';
 import type { ReservationWrite } from '../../shared/workplace';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
@@ -27,7 +27,7 @@ describe('crash between a write and the link save (real Azurite and emulators)',
       [{ email: ADA, displayName: 'Ada Lovelace' }],
     );
     // The retry comes after the dead worker's claims went stale (60 s).
-    later = { ...world.deps, now: () => new Date(Date.now() + 61_000) };
+    later = { ...world.deps, clock: { now: () => new Date(Date.now() + 61_000) } };
   });
   after(() => world.close());
   beforeEach(() => world.graph.stats());
@@ -54,7 +54,7 @@ describe('crash between a write and the link save (real Azurite and emulators)',
     }) as const;
   const eventsNamed = async (prefix: string) =>
     (
-      await world.deps.graph.calendarView(ROOM, new Date(`${DAY}T00:00:00Z`), new Date(`${DAY}T23:59:00Z`))
+      await world.deps.exchange.calendarView(ROOM, new Date(`${DAY}T00:00:00Z`), new Date(`${DAY}T23:59:00Z`))
     ).filter((e) => typeof e['subject'] === 'string' && e['subject'].startsWith(prefix));
 
   it('the same message again: one event, at the reservation’s latest version', async () => {

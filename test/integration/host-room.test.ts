@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GraphEvent } from '../../shared/graph';
 import { exchangeItemMessage } from '../../shared/sync/queue-items';
-import { checkRooms, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
+import { checkRooms, syncGraphChange, syncWorkplaceChange, type SyncDeps } from '../../shared/sync';
 import type { ReservationWrite } from '../../shared/workplace';
 import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 
@@ -42,7 +42,7 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
     recurrence: null,
     exceptions: [],
   });
-  const sync = (id: string, version: number, deps = world.deps) =>
+  const sync = (id: string, version: number, deps: SyncDeps = world.deps) =>
     syncWorkplaceChange(
       {
         v: 1,
@@ -57,7 +57,7 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
   const held = async (room: string, subject: string): Promise<GraphEvent[]> => {
     await world.graph.meetings.settle();
     return (
-      await world.deps.graph.calendarView(room, new Date(`${DAY}T00:00:00Z`), new Date(`${DAY}T23:59:00Z`))
+      await world.deps.exchange.calendarView(room, new Date(`${DAY}T00:00:00Z`), new Date(`${DAY}T23:59:00Z`))
     ).filter((e) => e['subject'] === subject && e.isCancelled !== true);
   };
   const organizerOf = (e: GraphEvent | undefined): unknown =>
@@ -132,7 +132,10 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
       { ...weekly, lines: [{ roomId: 'wp-beta', status: 'confirmed' }] },
       made.version,
     );
-    await sync(made.id, edited.version, { ...world.deps, now: () => new Date(Date.now() + 61_000) });
+    await sync(made.id, edited.version, {
+      ...world.deps,
+      clock: { now: () => new Date(Date.now() + 61_000) },
+    });
     assert.deepEqual(await held(ALPHA, 'Standup'), [], 'the stray series is gone from Alpha');
     const inBeta = await held(BETA, 'Standup');
     assert.deepEqual(inBeta.map(organizerOf), [BETA], 'Beta hosts the booking');
@@ -157,7 +160,7 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
       syncGraphChange(exchangeItemMessage(room, eventId, 'c', 's'), world.deps);
     await notify(BETA, oldCopy.id);
     // A delegate deletes the event in Alpha while Workplace renames the booking: it is made again.
-    await world.deps.graph.deleteEvent(ALPHA, oldHost.id);
+    await world.deps.exchange.deleteEvent(ALPHA, oldHost.id);
     const renamed = await world.deps.workplace.replaceReservation(
       made.id,
       body('Review (moved)', '17', ['wp-alpha', 'wp-beta']),
@@ -193,7 +196,10 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
       sync(made.id, edited.version, dyingAfter(world.deps, 'graph.deleteEvent')),
       ProcessDied,
     );
-    await sync(made.id, edited.version, { ...world.deps, now: () => new Date(Date.now() + 61_000) });
+    await sync(made.id, edited.version, {
+      ...world.deps,
+      clock: { now: () => new Date(Date.now() + 61_000) },
+    });
     assert.deepEqual(await held(ALPHA, 'Forecast'), []);
     const inBeta = await held(BETA, 'Forecast');
     assert.deepEqual(inBeta.map(organizerOf), [BETA], 'one event, hosted by the remaining room');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { SyncDeps } from '../../shared/sync/context';
+import type { SyncDeps } from '../../shared/sync';
 import { exchangeItemMessage } from '../../shared/sync/queue-items';
-import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../../shared/sync/run';
+import { LinkInProgress, syncGraphChange, syncWorkplaceChange } from '../../shared/sync';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { pausingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 import { reservationNamed } from '../helpers/workplace';
@@ -46,7 +46,7 @@ describe('a room leaving an Outlook meeting (real Azurite and emulators)', () =>
   /** The room's live copy of the meeting, once Exchange has processed the organizer's last change. */
   const copyIn = async (room: string, subject: string): Promise<string> => {
     await world.graph.meetings.settle();
-    const items = await world.deps.graph.calendarView(
+    const items = await world.deps.exchange.calendarView(
       room,
       new Date(`${DAY}T00:00:00Z`),
       new Date(`${DAY}T23:59:00Z`),

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SyncMessage } from '../../shared/queue/messages';
 import type { RoomOutcome } from '../../shared/store';
 import { processSyncMessage, type WorkerEnv } from '../../shared/sync/worker';
-import type { SyncDeps } from '../../shared/sync/context';
+import type { SyncDeps } from '../../shared/sync';
 import { fetchToken, graphClient } from '../helpers/graph-client';
 import { startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 
@@ -45,10 +45,14 @@ describe('room status (real Azurite and emulators)', () => {
   after(() => world.close());
 
   const env = (deps: SyncDeps = world.deps): WorkerEnv => ({
-    deps,
-    enqueue: (message) => {
-      queued.push(message);
-      return Promise.resolve();
+    deps: {
+      ...deps,
+      queue: {
+        enqueue: (message) => {
+          queued.push(message);
+          return Promise.resolve();
+        },
+      },
     },
     roomCheckDelaySeconds: 1,
     sleep: () => Promise.resolve(),
@@ -125,7 +129,7 @@ describe('room status (real Azurite and emulators)', () => {
         attendees: [{ type: 'resource', emailAddress: { address: GAMMA } }],
       });
       await world.graph.meetings.settle();
-      const [copy] = await world.deps.graph.calendarView(
+      const [copy] = await world.deps.exchange.calendarView(
         GAMMA,
         new Date(`${day(10)}T00:00:00Z`),
         new Date(`${day(10)}T23:59:00Z`),
@@ -202,7 +206,7 @@ describe('room status (real Azurite and emulators)', () => {
     it('records a failure with its reason masked, and still fails the message', async () => {
       const failing: SyncDeps = {
         ...world.deps,
-        graph: Object.assign(Object.create(world.deps.graph) as SyncDeps['graph'], {
+        exchange: Object.assign(Object.create(world.deps.exchange) as SyncDeps['exchange'], {
           getEvent: () => Promise.reject(new Error('ada@contoso.com made Graph fail; token=abc123')),
         }),
       };

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { GraphGateway } from '../../shared/graph';
 import type { SyncMessage } from '../../shared/queue/messages';
 import { subscribeRoom } from '../../shared/rooms/admin';
 import { renewSubscriptions, type UpkeepDeps } from '../../shared/subscriptions/upkeep';
@@ -29,7 +28,7 @@ describe('the renewal pass with $batch, on Azurite and the Graph emulator', () =
     world.graph.subscriptions.clear();
     deps = {
       store: world.store,
-      graph: world.deps.graph as GraphGateway,
+      graph: world.deps.exchange,
       enqueueSync: (message) => {
         queued.push(message);
         return Promise.resolve();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Store } from '../../shared/store';
-import type { SyncDeps } from '../../shared/sync/context';
-import { LinkInProgress, syncWorkplaceChange } from '../../shared/sync/run';
+import type { SyncDeps } from '../../shared/sync';
+import { LinkInProgress, syncWorkplaceChange } from '../../shared/sync';
 import { startSyncWorld, type SyncWorld } from '../helpers/sync-world';
 
 const ROOM = 'room.alpha@contoso.com';

@@ -4,7 +4,7 @@ import { faultsSchema as graphFaultsSchema } from '../../emulators/graph/faults'
 import type { SyncMessage } from '../../shared/queue/messages';
 import { registerRoom } from '../../shared/rooms/admin';
 import type { Store } from '../../shared/store';
-import type { SyncDeps } from '../../shared/sync/context';
+import type { SyncDeps } from '../../shared/sync';
 import { processSyncMessage } from '../../shared/sync/worker';
 import { createLogger } from '../../shared/telemetry/logger';
 import { differences } from './check';
@@ -258,21 +258,23 @@ export async function runScenario(world: World, options: ScenarioOptions): Promi
       stats.attempts += 1;
       const deps: SyncDeps = {
         store: gatedStore(job),
-        graph: job.gate(service.graph, 'graph'),
+        exchange: job.gate(service.graph, 'graph'),
         workplace: job.gate(service.workplace, 'workplace'),
+        queue: {
+          enqueue: (m, o) =>
+            job.call('queue.put', () => {
+              queue.put(m, o?.visibilityTimeoutSeconds);
+              return Promise.resolve();
+            }),
+        },
         logger: logger.child({ correlationId: q.message.correlationId, kind: q.message.kind }),
-        now,
+        clock: { now },
         horizonDays: 365,
       };
       const label = `${job.name} try ${String(q.dequeueCount)}`;
       try {
         await processSyncMessage(q.message, {
           deps,
-          enqueue: (m, o) =>
-            job.call('queue.put', () => {
-              queue.put(m, o?.visibilityTimeoutSeconds);
-              return Promise.resolve();
-            }),
           roomCheckDelaySeconds: 2,
           sleep: () => Promise.resolve(),
           random: stream(`worker-${String(q.id)}-${String(q.dequeueCount)}`).next,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { SyncMessage } from '../../../shared/queue/messages';
 import { watchSync } from '../../../shared/status/probe';
 import { columnsOf, type RoomRecord, type RoomStatusRecord } from '../../../shared/store';
-import type { SyncDeps } from '../../../shared/sync/context';
+import type { SyncDeps } from '../../../shared/sync';
 import type { Reservation } from '../../../shared/workplace';
 
 const ALPHA = 'room.alpha@contoso.com';
@@ -46,8 +46,8 @@ const reservation = (overrides: Partial<Reservation> = {}): Reservation => ({
 function fakeDeps(events: Record<string, unknown>) {
   const calls: string[] = [];
   const deps = {
-    now: () => NOW,
-    graph: {
+    clock: { now: () => NOW },
+    exchange: {
       getEvent: (mailbox: string, id: string) => {
         calls.push(`getEvent ${mailbox}`);
         return Promise.resolve(events[`${mailbox} ${id}`]);
@@ -109,7 +109,7 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     const { calls, deps } = fakeDeps({ [`${ALPHA} e1`]: copyOf('Planning') });
     const probe = watchSync(graphChange(ALPHA), deps);
     await probe.deps.store.rooms.list();
-    assert.equal((await probe.deps.graph.getEvent(ALPHA, 'e1'))?.id, 'e1');
+    assert.equal((await probe.deps.exchange.getEvent(ALPHA, 'e1'))?.id, 'e1');
     const listed: string[] = [];
     for await (const r of probe.deps.workplace.listReservations({})) listed.push(r.id);
     assert.deepEqual(listed, ['r-1']);
@@ -121,7 +121,7 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     const { deps } = fakeDeps({ [`${ALPHA} e1`]: copyOf('Ada Lovelace') });
     const probe = watchSync(graphChange(ALPHA), deps);
     await probe.deps.store.rooms.list();
-    await probe.deps.graph.getEvent(ALPHA, 'e1');
+    await probe.deps.exchange.getEvent(ALPHA, 'e1');
     const [outcome, ...others] = await probe.outcomes();
     assert.equal(others.length, 0);
     assert.deepEqual(outcome, {
@@ -137,7 +137,7 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     const { calls, deps } = fakeDeps({});
     const probe = watchSync({ v: 1, correlationId: 'corr-2', kind: 'roomCheck', linkId: 'l-1' }, deps);
     await probe.deps.store.rooms.list();
-    await probe.deps.graph.findByICalUId(BETA, 'uid');
+    await probe.deps.exchange.findByICalUId(BETA, 'uid');
     await probe.deps.workplace.declineLine('r-1', 'wp-beta', 'The room declined');
     const outcomes = await probe.outcomes();
     assert.deepEqual(
@@ -161,7 +161,7 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
   it('a line declined for a room whose copy was there (Exchange had the slot booked) is no decline of the room', async () => {
     const { deps } = fakeDeps({});
     const probe = watchSync({ v: 1, correlationId: 'c', kind: 'roomCheck', linkId: 'l-1' }, deps);
-    await probe.deps.workplace.declineLine('r-1', 'wp-beta');
+    await probe.deps.workplace.declineLine('r-1', 'wp-beta', 'taken');
     const outcomes = await probe.outcomes();
     assert.ok(outcomes.every((o) => o.declines === undefined));
   });
@@ -178,17 +178,17 @@ describe('watchSync: each room’s outcome read off the calls a message makes', 
     const { deps } = fakeDeps({});
     const probe = watchSync(webhook, deps, new Date(NOW.getTime() - 500));
     await probe.deps.workplace.getReservation('r-1');
-    await probe.deps.graph.createEvent(ALPHA, {}, 'tx');
+    await probe.deps.exchange.createEvent(ALPHA, {}, 'tx');
     const [alpha] = await probe.outcomes();
     assert.deepEqual(alpha?.change, { lagMs: 2000, lagFrom: 'workplaceChange' });
 
     const queued = watchSync({ ...webhook, version: 2 }, fakeDeps({}).deps, new Date(NOW.getTime() - 500));
     await queued.deps.workplace.getReservation('r-1');
-    await queued.deps.graph.createEvent(ALPHA, {}, 'tx');
+    await queued.deps.exchange.createEvent(ALPHA, {}, 'tx');
     assert.deepEqual((await queued.outcomes())[0]?.change, { lagMs: 500, lagFrom: 'queued' });
 
     const unknown = watchSync(graphChange(ALPHA), fakeDeps({}).deps);
-    await unknown.deps.graph.createEvent(ALPHA, {}, 'tx');
+    await unknown.deps.exchange.createEvent(ALPHA, {}, 'tx');
     assert.deepEqual(
       (await unknown.outcomes())[0]?.change,
       { lagMs: null, lagFrom: null },

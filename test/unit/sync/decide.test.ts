@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fingerprint, type Booking } from '../../../shared/model';
+import type { Action } from '../../../shared/sync/plan';
 import {
   decide,
-  type Action,
   type ExchangeState,
   type LinkState,
   type Side,
@@ -149,9 +149,11 @@ describe('decide: the table', () => {
     assert.deepEqual(action, { kind: 'declineEvent', rooms: ['room.beta@contoso.com'] });
   });
 
-  it('names the row that decided', () => {
-    assert.equal(decide(E(B), W(A), link('exchange', A, A)).rule, 'exchange:changed/workplace:unchanged');
-    assert.equal(decide(gone, W(A), link('exchange', A, A)).rule, 'exchange:deleted/workplace:unchanged');
+  it('names the decision and the cell that made it', () => {
+    const changed = decide(E(B), W(A), link('exchange', A, A));
+    assert.deepEqual([changed.rule, changed.cell], ['exchangeChanged', 'changed/unchanged']);
+    const deleted = decide(gone, W(A), link('exchange', A, A));
+    assert.deepEqual([deleted.rule, deleted.cell], ['meetingGoneCancelReservation', 'deleted/unchanged']);
   });
 });
 
@@ -232,7 +234,7 @@ describe('decide: convergence', () => {
         const again = decide(after.exchange, after.workplace, after.link);
         assert.deepEqual(kinds(again.actions), [], `then ${again.rule}`);
         // Sides the link recorded as agreeing, though they differ, are left as they are.
-        if (first.rule === 'exchange:unchanged/workplace:unchanged') return;
+        if (first.rule === 'differentAsAgreed') return;
         if (after.exchange.kind === 'present' && after.workplace.kind === 'present') {
           assert.equal(fingerprint(after.exchange.booking), fingerprint(after.workplace.booking));
         } else {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alreadyRead, exchangeBooking, recordCopy } from '../../../shared/sync/context';
+import { exchangeBooking } from '../../../shared/sync/booking-of';
+import { alreadyRead, recordCopy } from '../../../shared/sync/link-record';
+import { parseGraphEvent } from '../../../shared/graph';
 
 /** Only Room Alpha is registered with roomsync. */
 const rooms = {
@@ -9,7 +11,7 @@ const rooms = {
 };
 
 describe('exchangeBooking', () => {
-  const event = {
+  const event = parseGraphEvent({
     id: 'AAMk=',
     subject: 'Review',
     start: { dateTime: '2026-12-01T09:00:00.0000000', timeZone: 'UTC' },
@@ -20,7 +22,7 @@ describe('exchangeBooking', () => {
       { type: 'resource', emailAddress: { address: 'room.alpha@contoso.com', name: 'Alpha' } },
       { type: 'resource', emailAddress: { address: 'Room.Annex@contoso.com', name: 'Annex (not synced)' } },
     ],
-  };
+  });
 
   it('books only the rooms roomsync syncs; other rooms stay as plain attendees', () => {
     const booking = exchangeBooking(event, 'room.alpha@contoso.com', rooms);
