@@ -124,6 +124,8 @@ describe('Axxerion emulator: import items (createupdate/ImportItem)', () => {
   it('records every malformed item as Failed in the log only, each answered 200 with an id', async () => {
     const raw = (body: Record<string, unknown>) => client.post<ImportBody>('createupdate/ImportItem', body);
     const base = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64');
+    // MIME-style line breaks, which a lenient decoder would skip.
+    const mime = (b64: string) => `${b64.slice(0, 76)}\r\n${b64.slice(76, 152)}\r\n${b64.slice(152)}`;
     const cases: [Promise<{ body: ImportBody }>, RegExp][] = [
       [
         raw({
@@ -137,7 +139,7 @@ describe('Axxerion emulator: import items (createupdate/ImportItem)', () => {
         raw({
           datasource: 'roomsync',
           stringValue: 'ReservationUpsert',
-          clobMBValue: ` ${base(upsert())}`,
+          clobMBValue: mime(base(upsert())),
         }),
         /base64/,
       ],

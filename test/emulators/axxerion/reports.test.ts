@@ -123,12 +123,13 @@ describe('Axxerion emulator: reports (completereportresult)', () => {
       '03/30/2026 08:00 AM',
       '30-3-2026 08:00',
       '30-03-26 08:00',
+      '29-03-2026 24:00',
     ]) {
       const answer = await client.report(REPORTS.window, WINDOW, ['AMS-1.01', wrong, '31-03-2026']);
       assert.deepEqual(answer.body, { data: [] }, `${wrong}: no rows and no error`);
     }
-    // Midnight of the day the booking starts: the window [00:00, 00:00] of that day is empty.
-    assert.equal((await window('30-03-2026', '30-03-2026 09:00')).length, 0);
+    // A date alone is the start of that day, not its end: a window ending "30-03-2026" misses 09:00 that day.
+    assert.equal((await window('29-03-2026 00:00', '30-03-2026')).length, 0);
   });
 
   it('uses the US preset: filters as MM/dd/yyyy hh:mm a, rows as M/d/yy h:mm a, Pacific time', async () => {
@@ -144,6 +145,12 @@ describe('Axxerion emulator: reports (completereportresult)', () => {
       '03/31/2026 12:00 AM',
     ]);
     assert.equal(rows[0]?.From, '3/30/26 9:05 AM');
+    const lowerCase = await client.rows(REPORTS.window, WINDOW, [
+      'AMS-1.01',
+      '03/30/2026 12:00 am',
+      '03/31/2026 12:00 AM',
+    ]);
+    assert.equal(lowerCase.length, 0, 'the meridiem as the tenant writes it, or no date');
     const european = await client.rows(REPORTS.window, WINDOW, [
       'AMS-1.01',
       '30-03-2026 00:00',
