@@ -1,6 +1,7 @@
 /**
- * The settings registry (shared/config/settings.ts) against what reads it: loadConfig loads every variant
- * it declares and names every setting it requires, and the per-setting messages say which setting is wrong.
+ * The settings registry (shared/config/settings.ts) against what reads it: the README's table is what
+ * `npm run docs:settings` generates from it, loadConfig loads every variant it declares and names every
+ * setting it requires, and the per-setting messages say which setting is wrong.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { ConfigError, loadConfig, loadStorageConfig, loadTelemetryConfig } from 
 import { selectVariants } from '../../shared/config/load';
 import { DIMENSION_NAMES, allVariants, readIn, requiredIn, type Variants } from '../../shared/config/setting';
 import { DIMENSIONS, SETTINGS } from '../../shared/config/settings';
+import { README, settingsTable, withSettingsTable } from '../../scripts/settings-docs';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -183,5 +185,24 @@ describe('settings registry', () => {
     for (const name of Object.keys(example.Values)) {
       assert.ok(declared.has(name) || name === 'FUNCTIONS_WORKER_RUNTIME', `${name} is not a setting`);
     }
+  });
+});
+
+describe("README.md's settings table", () => {
+  it('is what npm run docs:settings generates from the registry', async () => {
+    const readme = readFileSync(README, 'utf8');
+    assert.equal(readme, await withSettingsTable(readme), 'README.md is stale: run npm run docs:settings');
+  });
+
+  it('lists every setting once, and changes when a setting does (the check above can fail)', async () => {
+    const table = settingsTable();
+    for (const s of SETTINGS) assert.equal(table.split(`| \`${s.name}\``).length, 2, s.name);
+    const readme = readFileSync(README, 'utf8');
+    const changed = SETTINGS.map((s) =>
+      s.name === 'ROOMSYNC_LOG_LEVEL' ? { ...s, meaning: 'how much the app says' } : s,
+    );
+    const regenerated = await withSettingsTable(readme, settingsTable(changed));
+    assert.notEqual(regenerated, readme);
+    assert.match(regenerated, /\| `ROOMSYNC_LOG_LEVEL` +\| all +\| how much the app says +\|/);
   });
 });
