@@ -1,7 +1,9 @@
 /**
- * infra/ against the code, offline. The settings part: every setting the code reads (shared/config.ts,
- * found by calling loadConfig through a recording Proxy) is set by main.bicep for each variant its
- * parameters select, and main.bicep sets nothing that neither the code nor the Functions host reads.
+ * infra/ against the code, offline. The settings part reads the registry (shared/config/settings.ts): for
+ * each variant main.bicep's parameters select, the app settings pick the registry's variant of the same
+ * name, set every setting the registry requires there (and the optional ones, or say why not), and set
+ * nothing that neither the registry nor the Functions host reads; loadConfig, called through a recording
+ * Proxy, reads exactly what the registry declares for that variant (nothing undeclared).
  * The structural part: what a Bicep compiler would refuse and this reader can see (infra/README.md says
  * what stays unchecked).
  */
@@ -9,7 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config';
+import { ConfigError, loadConfig } from '../../shared/config';
+import { selectVariants } from '../../shared/config/load';
+import { DIMENSION_NAMES, readIn, requiredIn, type Variants } from '../../shared/config/setting';
+import { DIMENSIONS, SETTINGS } from '../../shared/config/settings';
 import { compileRoute } from '../../local/host/routes';
 import {
   allowedValues,
@@ -39,23 +44,22 @@ const HOST_SETTINGS: Record<string, string> = {
   languageWorkers__node__arguments: 'the host starts the Node worker with these arguments (its heap limit)',
 };
 
-/** Settings the code reads that the deployment leaves unset on purpose. */
+/**
+ * The storage variant Azure runs: the account has shared keys off (checked below), so there is no
+ * connection string (`AzureWebJobsStorage`), and `__accountName` gives the same endpoints as explicit
+ * service URIs in public Azure.
+ */
+const AZURE_STORAGE: Variants['storage'] = 'accountName';
+
+/** Optional settings the registry reads in a deployed variant that the deployment never sets, and why. */
 const NOT_DEPLOYED: Record<string, string> = {
-  AzureWebJobsStorage:
-    'a connection string; the account has shared keys off, the app uses AzureWebJobsStorage__accountName',
-  AzureWebJobsStorage__queueServiceUri:
-    'explicit endpoints; __accountName gives the same ones in public Azure',
-  AzureWebJobsStorage__tableServiceUri:
-    'explicit endpoints; __accountName gives the same ones in public Azure',
   AzureWebJobsStorage__clientId: 'names a user-assigned identity; the app uses its system-assigned one',
   GRAPH_AUTHORITY_HOST:
     'sends token requests to the Graph emulator; Azure uses the default Entra ID authority',
 };
 
-/** Settings the code reads in every variant but which only some variants set. */
+/** Optional settings the registry reads in every deployed variant but which only some variants set. */
 const UNSET_IN_SOME_VARIANTS: Record<string, string> = {
-  WORKPLACE_API_KEY:
-    'its presence selects the API-key variant, so workplaceAuth=clientCredentials leaves it unset',
   GRAPH_CLIENT_ID:
     'with GRAPH_AUTH=managedIdentity it would name a user-assigned identity; the system-assigned one needs none',
 };
@@ -247,7 +251,11 @@ function environmentOf(variant: Variant): Record<string, string> {
   return env;
 }
 
-/** Calls loadConfig over `env` and returns every key it looked up, present or not. */
+/**
+ * Calls loadConfig over `env` and returns every key it looked up, present or not. A ConfigError still
+ * leaves a full record (loadConfig checks every setting before it throws); the tests below say what is
+ * wrong with the settings.
+ */
 function keysRead(env: Record<string, string>): Set<string> {
   const read = new Set<string>();
   const recorder = new Proxy(env, {
@@ -267,8 +275,18 @@ function keysRead(env: Record<string, string>): Set<string> {
       throw new Error('loadConfig enumerated the environment: this test can no longer tell what it reads');
     },
   });
-  loadConfig(recorder);
+  try {
+    loadConfig(recorder);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+  }
   return read;
+}
+
+/** What the registry says loadConfig reads in `variants`: the settings that pick variants, and the variants' own. */
+function declaredReads(variants: Variants): Set<string> {
+  const selecting = DIMENSION_NAMES.flatMap((d) => DIMENSIONS[d].selectedBy.map((s) => s.name));
+  return new Set([...selecting, ...SETTINGS.filter((s) => readIn(s, variants)).map((s) => s.name)]);
 }
 
 function describeVariant(variant: Variant): string {
@@ -279,27 +297,41 @@ function describeVariant(variant: Variant): string {
 
 // ---------------------------------------------------------------------------------------------------
 
-/** Each variant with the keys loadConfig reads from its settings; computed inside the tests, so they fail. */
-let analysed: { variants: Variant[]; reads: { variant: Variant; read: Set<string> }[] } | undefined;
-function analysis(): NonNullable<typeof analysed> {
-  if (!analysed) {
-    const { variants } = appSettingVariants();
-    const reads = variants.map((variant) => {
-      try {
-        return { variant, read: keysRead(environmentOf(variant)) };
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        throw new Error(`${describeVariant(variant)}: ${message}`, { cause: err });
-      }
-    });
-    analysed = { variants, reads };
-  }
+interface Deployed {
+  variant: Variant;
+  /** The registry's variant its settings pick. */
+  registry: Variants;
+  /** Every key loadConfig looked up in its settings. */
+  read: Set<string>;
+}
+
+/** Each Bicep variant with its registry variant and reads; computed inside the tests, so they fail. */
+let analysed: Deployed[] | undefined;
+function analysis(): Deployed[] {
+  analysed ??= appSettingVariants().variants.map((variant) => {
+    try {
+      const env = environmentOf(variant);
+      return { variant, registry: selectVariants(env), read: keysRead(env) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${describeVariant(variant)}: ${message}`, { cause: err });
+    }
+  });
   return analysed;
 }
 
-describe('infra: app settings against what the code reads', () => {
+/** Every .ts file under `dir`, at any depth. */
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+describe('infra: app settings against the settings registry', () => {
   it('covers every variant the parameters select (Graph: secret or managed identity; Workplace: key or OAuth)', () => {
-    const { variants } = analysis();
+    const variants = analysis().map((d) => d.variant);
     assert.deepEqual(variants.map(describeVariant).sort(), [
       'graphAuth=clientSecret, workplaceAuth=apiKey',
       'graphAuth=clientSecret, workplaceAuth=clientCredentials',
@@ -319,6 +351,13 @@ describe('infra: app settings against what the code reads', () => {
     }
   });
 
+  it("picks, with each variant's settings, the registry's variant its parameters name", () => {
+    for (const { variant, registry } of analysis()) {
+      const named: Record<string, string> = { ...variant.params, storage: AZURE_STORAGE };
+      assert.deepEqual(registry, named, `${describeVariant(variant)}: the settings pick another variant`);
+    }
+  });
+
   it('loads a valid configuration from exactly the settings each variant sets', () => {
     for (const variant of appSettingVariants().variants) {
       try {
@@ -329,41 +368,61 @@ describe('infra: app settings against what the code reads', () => {
     }
   });
 
-  it('sets every setting the code reads (or says why a read one is left unset)', () => {
-    const { reads } = analysis();
-    for (const { variant, read } of reads) {
-      for (const key of read) {
-        if (variant.settings.has(key)) continue;
+  it('sets every setting the registry requires in that variant', () => {
+    for (const { variant, registry } of analysis()) {
+      for (const s of SETTINGS) {
+        if (!requiredIn(s, registry)) continue;
+        assert.ok(variant.settings.has(s.name), `${describeVariant(variant)} needs ${s.name}: ${s.meaning}`);
+      }
+    }
+  });
+
+  it('sets every other setting the registry reads in that variant, or says why it is left unset', () => {
+    for (const { variant, registry } of analysis()) {
+      for (const s of SETTINGS) {
+        if (!readIn(s, registry) || variant.settings.has(s.name)) continue;
         assert.ok(
-          key in NOT_DEPLOYED || key in UNSET_IN_SOME_VARIANTS,
-          `the code reads ${key}, which main.bicep does not set for ${describeVariant(variant)}`,
+          s.name in NOT_DEPLOYED || s.name in UNSET_IN_SOME_VARIANTS,
+          `the registry reads ${s.name} with ${describeVariant(variant)}, which main.bicep does not set`,
         );
       }
     }
   });
 
-  it('sets nothing that neither the code nor the Functions host reads', () => {
-    const { reads } = analysis();
-    for (const { variant, read } of reads) {
+  it('sets nothing that neither the registry (for that variant) nor the Functions host reads', () => {
+    for (const { variant, registry } of analysis()) {
+      const read = new Set(SETTINGS.filter((s) => readIn(s, registry)).map((s) => s.name));
       for (const key of variant.settings.keys()) {
         assert.ok(
           read.has(key) || key in HOST_SETTINGS,
-          `main.bicep sets ${key} for ${describeVariant(variant)}, which nothing reads`,
+          `main.bicep sets ${key} for ${describeVariant(variant)}, which nothing reads there`,
         );
       }
+    }
+  });
+
+  it('has loadConfig read exactly what the registry declares for the variant, nothing undeclared', () => {
+    for (const { variant, registry, read } of analysis()) {
+      assert.deepEqual([...read].sort(), [...declaredReads(registry)].sort(), describeVariant(variant));
     }
   });
 
   it('keeps its exception lists true: each entry is still read, and set or unset as it says', () => {
-    const { variants, reads } = analysis();
-    const readAnywhere = new Set(reads.flatMap(({ read }) => [...read]));
-    const setAnywhere = new Set(variants.flatMap((v) => [...v.settings.keys()]));
+    const deployed = analysis();
+    const declared = new Set(SETTINGS.map((s) => s.name));
+    const readSomewhere = (name: string): boolean =>
+      deployed.some(({ registry }) => SETTINGS.some((s) => s.name === name && readIn(s, registry)));
+    const setAnywhere = new Set(deployed.flatMap(({ variant }) => [...variant.settings.keys()]));
+    for (const [list, entries] of Object.entries({ NOT_DEPLOYED, UNSET_IN_SOME_VARIANTS })) {
+      for (const key of Object.keys(entries)) {
+        assert.ok(declared.has(key), `${list} lists ${key}, which the registry does not declare`);
+        assert.ok(readSomewhere(key), `${list} lists ${key}, which no deployed variant reads`);
+      }
+    }
     for (const key of Object.keys(NOT_DEPLOYED)) {
-      assert.ok(readAnywhere.has(key), `NOT_DEPLOYED lists ${key}, which the code no longer reads`);
       assert.ok(!setAnywhere.has(key), `main.bicep sets ${key}: ${NOT_DEPLOYED[key] ?? ''}`);
     }
     for (const key of Object.keys(UNSET_IN_SOME_VARIANTS)) {
-      assert.ok(readAnywhere.has(key), `UNSET_IN_SOME_VARIANTS lists ${key}, which the code no longer reads`);
       assert.ok(setAnywhere.has(key), `UNSET_IN_SOME_VARIANTS lists ${key}, which no variant sets`);
     }
     for (const key of Object.keys(HOST_SETTINGS)) {
@@ -372,37 +431,36 @@ describe('infra: app settings against what the code reads', () => {
   });
 
   it('sets no setting that Flex Consumption deprecates', () => {
-    const { variants } = analysis();
-    for (const variant of variants) {
+    for (const { variant } of analysis()) {
       for (const key of NOT_ON_FLEX) assert.ok(!variant.settings.has(key), `${key} must not be set on Flex`);
     }
   });
 
-  it('sets none of the settings only the sandbox reads (local/sandbox/)', () => {
-    const { variants, reads } = analysis();
-    const readAnywhere = new Set(reads.flatMap(({ read }) => [...read]));
+  it('sets none of the settings only the sandbox reads (local/)', () => {
+    const declared = new Set(SETTINGS.map((s) => s.name));
     const sandboxOnly = new Set<string>();
-    for (const name of readdirSync(path.join(ROOT, 'local', 'sandbox'))) {
-      if (!name.endsWith('.ts')) continue;
-      const text = readFileSync(path.join(ROOT, 'local', 'sandbox', name), 'utf8');
+    for (const file of sourcesUnder(path.join(ROOT, 'local'))) {
+      const text = readFileSync(file, 'utf8');
       for (const [key] of text.matchAll(/\b(?:ROOMSYNC|GRAPH|WORKPLACE)_[A-Z0-9_]+\b/g)) {
-        if (!readAnywhere.has(key)) sandboxOnly.add(key);
+        if (!declared.has(key)) sandboxOnly.add(key);
       }
     }
-    assert.ok(sandboxOnly.has('ROOMSYNC_HOST_PORT'), 'found the sandbox-only settings in local/sandbox/');
-    for (const variant of variants) {
+    assert.ok(sandboxOnly.has('ROOMSYNC_HOST_PORT'), 'found the sandbox-only settings in local/');
+    for (const { variant } of analysis()) {
       for (const key of sandboxOnly)
         assert.ok(!variant.settings.has(key), `${key} is read only by the sandbox`);
     }
   });
 
-  it('fails when a setting the code needs goes missing (the check above is not vacuous)', () => {
-    const { variants } = appSettingVariants();
-    const [variant] = variants;
-    assert.ok(variant);
-    const env = environmentOf(variant);
+  it('fails when a setting the code needs goes missing (the checks above are not vacuous)', () => {
+    const [first] = analysis();
+    assert.ok(first);
+    const env = environmentOf(first.variant);
     delete env.WORKPLACE_WEBHOOK_SECRET;
     assert.throws(() => loadConfig(env), /WORKPLACE_WEBHOOK_SECRET/);
+    const required = SETTINGS.filter((s) => requiredIn(s, first.registry)).map((s) => s.name);
+    assert.ok(required.includes('WORKPLACE_WEBHOOK_SECRET'), 'the registry requires the webhook secret');
+    assert.ok(first.read.has('WORKPLACE_WEBHOOK_SECRET'), 'the Proxy saw loadConfig read it');
   });
 });
 
