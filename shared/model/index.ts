@@ -9,4 +9,4 @@ export {
   type Sensitivity,
 } from './booking';
 export { fingerprint, canonicalForm, zoneKey } from './fingerprint';
-export { InvalidBookingInput, UnsupportedRecurrence } from './errors';
+export { InvalidBookingInput, UnsupportedRecurrence } from '../recurrence/errors';

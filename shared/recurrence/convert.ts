@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
+import { InvalidBookingInput, UnsupportedRecurrence } from './errors';
 import { instantOf, localDate, parseWallClock, wallClockOf } from './local-time';
 import {
   DAYS,

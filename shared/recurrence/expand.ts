@@ -1,10 +1,27 @@
 import { DateTime } from 'luxon';
 import { RRule, Weekday, type Options } from 'rrule';
-import type { Booking } from '../model/booking';
 import { instantOf, wallClockOf } from './local-time';
 import { DAYS } from './patterned';
 import { parseRRule, type RRuleParts } from './rrule-text';
 import { resolveTimeZone } from './time-zones';
+
+/**
+ * What expansion reads of a booking (a model `Booking` is one): the recurrence core sits below the model
+ * and names only the fields it needs, so it never imports it.
+ */
+export interface Schedule {
+  start: Date;
+  end: Date;
+  timeZone: string;
+  isAllDay: boolean;
+  /** An RRULE (no DTSTART) evaluated from `start` in `timeZone`, or null for a single booking. */
+  recurrence: string | null;
+  /** Occurrences that differ from the pattern, keyed by the start the pattern gives them. */
+  exceptions: readonly (
+    | { originalStart: Date; cancelled: true }
+    | { originalStart: Date; cancelled: false; start: Date; end: Date }
+  )[];
+}
 
 /** One occurrence of a booking: where the pattern puts it, where it is, and whether it was cancelled. */
 export interface Occurrence {
@@ -87,7 +104,7 @@ function overlaps(start: Date, end: Date, from: Date, to: Date): boolean {
  * The occurrences of a booking that overlap [from, to), with its exceptions applied (moved ones where they
  * now are, cancelled ones flagged), sorted by start. A single booking is its own one occurrence.
  */
-export function expand(booking: Booking, from: Date, to: Date): Occurrence[] {
+export function expand(booking: Schedule, from: Date, to: Date): Occurrence[] {
   const duration = booking.end.getTime() - booking.start.getTime();
   if (!booking.recurrence) {
     return overlaps(booking.start, booking.end, from, to)

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { InvalidBookingInput } from '../model/errors';
+import { InvalidBookingInput } from './errors';
 
 /**
  * Wall-clock times (no offset, as Graph's dateTimeTimeZone and Workplace's start/end carry them) to and

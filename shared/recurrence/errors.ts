@@ -1,6 +1,8 @@
 /**
  * The two ways a booking's input can be refused by the pure core. Both name where the problem is, so the
- * sync can record a conflict that an administrator can act on instead of a stack trace.
+ * sync can record a conflict that an administrator can act on instead of a stack trace. They live here,
+ * in the lowest layer of the core (recurrence ← model ← mapping), so that every layer may raise them and
+ * no layer imports one above it; `shared/model` re-exports them.
  */
 
 /** Input that is missing, malformed or contradictory; `path` names the field, e.g. `start.dateTime`. */
