@@ -29,3 +29,15 @@ export class UnsupportedRecurrence extends Error {
     this.name = 'UnsupportedRecurrence';
   }
 }
+
+/**
+ * A series with more occurrences in the window asked for than the core computes in one call (a work
+ * budget that keeps every read of a booking fast). A kind of UnsupportedRecurrence: roomsync refuses to
+ * sync it rather than block on it.
+ */
+export class RecurrenceTooLarge extends UnsupportedRecurrence {
+  constructor(message: string) {
+    super('window', message);
+    this.name = 'RecurrenceTooLarge';
+  }
+}
