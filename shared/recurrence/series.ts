@@ -70,7 +70,9 @@ export interface Series {
 /**
  * A recurrence evaluated from `start` (the series' wall-clock start, its first date being the range's
  * startDate) in `zone`. A startDate that does not fit the pattern is not an occurrence: the series starts
- * on the first date after it that does.
+ * on the first date after it that does, and counts its interval from that date's period, as Outlook does
+ * (Graph's patternedRecurrence docs: first Thursday of every other month from 29 August 2017 first occurs
+ * in September; [MS-OXOCAL] 2.2.1.44.1.1 counts weeks from the week of the first occurrence).
  */
 export function compileSeries(recurrence: PatternedRecurrence, start: WallClock, zone: string): Series {
   const { pattern, range } = recurrence;
@@ -89,8 +91,33 @@ export function compileSeries(recurrence: PatternedRecurrence, start: WallClock,
       : relativeDay(year, month, weekdays, pattern.index);
 
   const startDay = dayOf(start.year, start.month, start.day);
-  // Periods are counted from the one that holds the start.
-  const origin = startDay;
+  /** The first date on or after the start that fits the pattern, whatever the interval. */
+  const firstFit = ((): Day => {
+    const { year, month } = dateOf(startDay);
+    switch (pattern.type) {
+      case 'daily':
+        return startDay;
+      case 'weekly': {
+        let day = startDay;
+        // daysOfWeek is never empty (parsePatternedRecurrence and fromRRule require a day).
+        while (!weekdays.has(weekdayOf(day)) && day < startDay + 7) day += 1;
+        return day;
+      }
+      case 'absoluteMonthly':
+      case 'relativeMonthly': {
+        const inMonth = dateInMonth(year, month);
+        return inMonth >= startDay ? inMonth : dateInMonth(month === 12 ? year + 1 : year, (month % 12) + 1);
+      }
+      case 'absoluteYearly':
+      case 'relativeYearly': {
+        const inYear = dateInMonth(year, pattern.month);
+        return inYear >= startDay ? inYear : dateInMonth(year + 1, pattern.month);
+      }
+    }
+  })();
+  // Outlook counts the interval from the period of the first real occurrence (RFC 5545 from the start's:
+  // the two differ only for a start that does not fit, which Outlook moves to that occurrence).
+  const origin = firstFit;
   const originWeek = weekStart(origin);
   const originMonth = monthIndex(origin);
   const originYear = dateOf(origin).year;
