@@ -296,6 +296,14 @@ export function fromRRule(rrule: string, start: SeriesStart): PatternedRecurrenc
       if (parts.byMonth && parts.byMonth.length !== 1)
         unsupported('BYMONTH', 'Exchange repeats yearly in one month');
       if (!parts.byMonth && parts.byDay) unsupported('BYDAY', 'a yearly rule on weekdays needs BYMONTH');
+      // RFC 5545 repeats such a rule on that day of every month (python-dateutil's testYearlyByMonthDay);
+      // its author likely meant once a year. Either reading would silently change someone's series.
+      if (!parts.byMonth && parts.byMonthDay) {
+        unsupported(
+          'BYMONTHDAY',
+          'a yearly rule with BYMONTHDAY needs BYMONTH: without it RFC 5545 repeats on that day of every month (write FREQ=MONTHLY for that, or add the month)',
+        );
+      }
       const month = parts.byMonth?.[0] ?? first.month;
       pattern = { ...monthlyOrYearly(parts, base, first, month), month };
       break;
