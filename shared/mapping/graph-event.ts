@@ -7,7 +7,7 @@ import {
   type BookingException,
   type Sensitivity,
 } from '../model/booking';
-import { InvalidBookingInput } from '../model/errors';
+import { InvalidBookingInput } from '../recurrence/errors';
 import { toRRule, seriesStartOf } from '../recurrence/convert';
 import { expand } from '../recurrence/expand';
 import { instantOf, isLocalMidnight, parseWallClock, wallClockOf } from '../recurrence/local-time';

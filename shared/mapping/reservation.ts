@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalBooking, type Booking, type BookingException } from '../model/booking';
-import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
+import { InvalidBookingInput, UnsupportedRecurrence } from '../recurrence/errors';
 import { canonicalRRule, seriesStartOf, type SeriesStart } from '../recurrence/convert';
 import { formatWallClock, instantOf, isLocalMidnight, parseWallClock } from '../recurrence/local-time';
 import { resolveTimeZone } from '../recurrence/time-zones';

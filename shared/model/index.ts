@@ -9,5 +9,5 @@ export {
   type Sensitivity,
 } from './booking';
 export { fingerprint, canonicalForm, zoneKey } from './fingerprint';
-export { InvalidBookingInput, UnsupportedRecurrence } from './errors';
+export { InvalidBookingInput, UnsupportedRecurrence } from '../recurrence/errors';
 export type { Side } from './side';

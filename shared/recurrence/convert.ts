@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
-import { instantOf, localDate, parseWallClock, wallClockOf } from './local-time';
+import { InvalidBookingInput, UnsupportedRecurrence } from './errors';
+import { instantOf, localDate, parseWallClock, wallClockOf, type WallClock } from './local-time';
 import {
   DAYS,
   MAX_INTERVAL,
@@ -23,8 +23,9 @@ import { resolveTimeZone } from './time-zones';
  *   the month: day 31 is BYMONTHDAY=-1, day 30 is BYMONTHDAY=28,29,30;BYSETPOS=-1, day 29 likewise;
  * - firstDayOfWeek is WKST (Outlook, like RFC 5545, counts weeks of an interval > 1 from the week that
  *   holds the start); RFC 5545's default WKST is Monday, Graph's firstDayOfWeek default is Sunday;
- * - a start that does not fit the pattern is not an occurrence (Outlook begins at the first date after
- *   it that fits; the `rrule` library does the same);
+ * - a start that does not fit the pattern is not an occurrence: Outlook begins at the first date after it
+ *   that fits and counts the interval from there (RFC 5545 counts it from DTSTART's period); the mappings
+ *   move such a series' start to that occurrence, where both readings agree;
  * - an endDate is a local date in recurrenceTimeZone, inclusive: UNTIL is the last second of that day,
  *   in UTC as RFC 5545 requires when the start has a zone.
  * A start is `{ dateTime, timeZone }` as Graph writes it, local to the series' own zone.
@@ -43,6 +44,8 @@ const MIN_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 interface Start {
   zone: string;
+  /** The series' wall-clock start, as given (a time skipped on that day included). */
+  wall: WallClock;
   instant: Date;
   date: string;
   weekday: DayOfWeek;
@@ -57,6 +60,7 @@ function readStart(start: SeriesStart): Start {
   const local = DateTime.fromJSDate(instant, { zone });
   return {
     zone,
+    wall,
     instant,
     date: localDate(instant, zone),
     weekday: DAYS[local.weekday % 7] ?? 'sunday',
@@ -219,24 +223,18 @@ function only(parts: RRuleParts, allowed: (keyof RRuleParts)[], freq: string): v
 }
 
 function endDateFrom(until: Until, start: Start): string {
-  let local: DateTime;
-  switch (until.kind) {
-    case 'date':
-      return until.date;
-    case 'utc':
-      local = DateTime.fromJSDate(until.instant, { zone: start.zone });
-      break;
-    case 'floating':
-      local = DateTime.fromJSDate(instantOf(parseWallClock(until.text, 'recurrence'), start.zone), {
-        zone: start.zone,
-      });
-      break;
-  }
-  // An UNTIL earlier in the day than the series' time ends the series the day before.
-  const startLocal = DateTime.fromJSDate(start.instant, { zone: start.zone });
-  const timeOfDay = (d: DateTime): number => d.hour * 3600 + d.minute * 60 + d.second;
-  const date = timeOfDay(local) < timeOfDay(startLocal) ? local.minus({ days: 1 }) : local;
-  return date.toFormat('yyyy-MM-dd');
+  if (until.kind === 'date') return until.date;
+  const last =
+    until.kind === 'utc' ? until.instant : instantOf(parseWallClock(until.text, 'recurrence'), start.zone);
+  const date = localDate(last, start.zone);
+  // UNTIL's own day keeps its occurrence if that starts by UNTIL: at the series' time of day, or later
+  // when that time is skipped by a daylight-saving change (RFC 5545 §3.3.10 reads it with the offset
+  // before the gap, which can put it past UNTIL). Otherwise the series ends the day before.
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  const occurrence = instantOf({ ...start.wall, year, month, day }, start.zone);
+  return occurrence <= last
+    ? date
+    : DateTime.fromObject({ year, month, day }, { zone: 'UTC' }).minus({ days: 1 }).toFormat('yyyy-MM-dd');
 }
 
 /** An RRULE evaluated from `start` as Graph's patternedRecurrence; UnsupportedRecurrence names what Exchange lacks. */
@@ -295,6 +293,14 @@ export function fromRRule(rrule: string, start: SeriesStart): PatternedRecurrenc
       if (parts.byMonth && parts.byMonth.length !== 1)
         unsupported('BYMONTH', 'Exchange repeats yearly in one month');
       if (!parts.byMonth && parts.byDay) unsupported('BYDAY', 'a yearly rule on weekdays needs BYMONTH');
+      // RFC 5545 repeats such a rule on that day of every month (python-dateutil's testYearlyByMonthDay);
+      // its author likely meant once a year. Either reading would silently change someone's series.
+      if (!parts.byMonth && parts.byMonthDay) {
+        unsupported(
+          'BYMONTHDAY',
+          'a yearly rule with BYMONTHDAY needs BYMONTH: without it RFC 5545 repeats on that day of every month (write FREQ=MONTHLY for that, or add the month)',
+        );
+      }
       const month = parts.byMonth?.[0] ?? first.month;
       pattern = { ...monthlyOrYearly(parts, base, first, month), month };
       break;

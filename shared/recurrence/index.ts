@@ -1,7 +1,7 @@
 /** Recurrence and time zones for the pure core: patternedRecurrence ↔ RRULE, expansion, zone names. */
 export { toRRule, fromRRule, canonicalRRule, seriesStartOf, type SeriesStart } from './convert';
 export { samePattern } from './rrule-text';
-export { expand, type Occurrence } from './expand';
+export { expand, lastOccurrenceStart, type Occurrence, type Schedule } from './expand';
 export {
   windowsToIana,
   ianaToWindows,

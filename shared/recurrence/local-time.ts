@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { InvalidBookingInput } from '../model/errors';
+import { InvalidBookingInput } from './errors';
 
 /**
  * Wall-clock times (no offset, as Graph's dateTimeTimeZone and Workplace's start/end carry them) to and
@@ -49,26 +49,48 @@ export function parseWallClock(value: unknown, path: string): WallClock {
 
 /** The instant a wall-clock time names in `zone` (standard time when ambiguous, forward when skipped). */
 export function instantOf(wall: WallClock, zone: string): Date {
-  const asUtc = Date.UTC(
-    wall.year,
-    wall.month - 1,
-    wall.day,
-    wall.hour,
-    wall.minute,
-    wall.second,
-    wall.millisecond,
-  );
+  return instantsIn(zone)(wall);
+}
+
+/**
+ * instantOf for many wall-clock times in one zone (a series' occurrences): each offset of the zone is
+ * looked up once, so consecutive days share their lookups.
+ */
+export function instantsIn(zone: string): (wall: WallClock) => Date {
   const iana = IANAZone.create(zone);
-  if (!iana.isValid) return new Date(asUtc);
+  const known = new Map<number, number>();
+  const offset = (at: number): number => {
+    let minutes = known.get(at);
+    if (minutes === undefined) {
+      minutes = iana.offset(at);
+      known.set(at, minutes);
+    }
+    return minutes;
+  };
   const day = 86_400_000;
-  // The offsets in force a day either side cover every transition a wall-clock time can fall in.
-  const offsets = [...new Set([iana.offset(asUtc - day), iana.offset(asUtc + day)])];
-  const valid = offsets
-    .map((offset) => asUtc - offset * 60_000)
-    .filter((instant) => asUtc - iana.offset(instant) * 60_000 === instant);
-  if (valid.length > 0) return new Date(Math.max(...valid));
-  // Skipped: read with the offset from before the change, which lands past it.
-  return new Date(asUtc - iana.offset(asUtc - day) * 60_000);
+  return (wall: WallClock): Date => {
+    const asUtc = Date.UTC(
+      wall.year,
+      wall.month - 1,
+      wall.day,
+      wall.hour,
+      wall.minute,
+      wall.second,
+      wall.millisecond,
+    );
+    if (!iana.isValid) return new Date(asUtc);
+    // The offsets in force a day either side cover every transition a wall-clock time can fall in.
+    const before = offset(asUtc - day);
+    const after = offset(asUtc + day);
+    // No change near this time: the one offset is the answer (the checks below would give the same).
+    if (before === after) return new Date(asUtc - before * 60_000);
+    const valid = [before, after]
+      .map((minutes) => asUtc - minutes * 60_000)
+      .filter((instant) => asUtc - iana.offset(instant) * 60_000 === instant);
+    if (valid.length > 0) return new Date(Math.max(...valid));
+    // Skipped: read with the offset from before the change, which lands past it.
+    return new Date(asUtc - before * 60_000);
+  };
 }
 
 export function wallClockOf(instant: Date, zone: string): WallClock {

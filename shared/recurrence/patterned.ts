@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidBookingInput } from '../model/errors';
+import { InvalidBookingInput } from './errors';
 
 /** Graph's patternedRecurrence, every field present as Graph returns it (unused ones zero-filled). */
 

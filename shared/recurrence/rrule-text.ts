@@ -1,4 +1,4 @@
-import { InvalidBookingInput, UnsupportedRecurrence } from '../model/errors';
+import { InvalidBookingInput, UnsupportedRecurrence } from './errors';
 import { DAYS, type DayOfWeek } from './patterned';
 
 /**

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { RRule } from 'rrule';
 import type { GraphEvent } from '../graph';
+import { lastOccurrenceStart, resolveTimeZone } from '../recurrence';
 import { redactSecrets } from '../queue/poison';
 import type { DeclineSeen } from '../store';
 
@@ -73,9 +74,9 @@ function seriesEnd(rrule: string, start: DateTime): { endless: boolean; end?: Da
   try {
     const options = RRule.parseString(text);
     if (options.until) return { endless: false, end: DateTime.fromJSDate(options.until) };
-    // A numbered series: its occurrences, counted from a floating start (days are what matter here).
-    const all = new RRule({ ...options, dtstart: start.toUTC().toJSDate() }).all((_, i) => i < 5000);
-    const last = all.at(-1);
+    // A numbered series: its last occurrence, computed by the recurrence core (which refuses a rule
+    // Exchange cannot express, one that may never occur, before expanding anything).
+    const last = lastOccurrenceStart(text, start.toJSDate(), resolveTimeZone(start.zoneName).zone);
     return { endless: false, ...(last ? { end: DateTime.fromJSDate(last) } : {}) };
   } catch {
     return { endless: false };

@@ -179,3 +179,59 @@ export const booking: fc.Arbitrary<Booking> = fc
     }
     return { ...base, exceptions };
   });
+
+const RULE_DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const;
+
+/**
+ * RRULEs as a hostile or careless client may write them: parts combined at random, so most are
+ * inexpressible and many can never occur (BYMONTH=2;BYMONTHDAY=30), with intervals, counts and ends up to
+ * the parser's limits and beyond. For bounds: every call on one must return or refuse, quickly.
+ */
+export const hostileRRule: fc.Arbitrary<string> = fc
+  .record(
+    {
+      freq: fc.constantFrom('DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'),
+      interval: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 100_000 })),
+      count: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 100_000 })),
+      until: fc
+        .integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('9999-12-31T00:00:00Z') })
+        .map((ms) => `${new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`),
+      byMonth: fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }),
+      byMonthDay: fc.uniqueArray(
+        fc.integer({ min: -31, max: 31 }).filter((n) => n !== 0),
+        { minLength: 1, maxLength: 4 },
+      ),
+      byDay: fc.uniqueArray(
+        fc.record({
+          ordinal: fc.option(
+            fc.integer({ min: -53, max: 53 }).filter((n) => n !== 0),
+            { nil: undefined },
+          ),
+          day: fc.constantFrom(...RULE_DAYS),
+        }),
+        { minLength: 1, maxLength: 3, selector: (d) => d.day },
+      ),
+      bySetPos: fc.uniqueArray(
+        fc.integer({ min: -366, max: 366 }).filter((n) => n !== 0),
+        { minLength: 1, maxLength: 2 },
+      ),
+      wkst: fc.constantFrom(...RULE_DAYS),
+      end: fc.constantFrom('count', 'until', 'none'),
+    },
+    { requiredKeys: ['freq', 'end'] },
+  )
+  .map((r) =>
+    [
+      `FREQ=${r.freq}`,
+      r.interval === undefined ? '' : `INTERVAL=${String(r.interval)}`,
+      r.byMonth ? `BYMONTH=${r.byMonth.join(',')}` : '',
+      r.byMonthDay ? `BYMONTHDAY=${r.byMonthDay.join(',')}` : '',
+      r.byDay ? `BYDAY=${r.byDay.map((d) => `${d.ordinal ?? ''}${d.day}`).join(',')}` : '',
+      r.bySetPos ? `BYSETPOS=${r.bySetPos.join(',')}` : '',
+      r.wkst ? `WKST=${r.wkst}` : '',
+      r.end === 'count' && r.count !== undefined ? `COUNT=${String(r.count)}` : '',
+      r.end === 'until' && r.until !== undefined ? `UNTIL=${r.until}` : '',
+    ]
+      .filter(Boolean)
+      .join(';'),
+  );

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { RRule } from 'rrule';
+import { graphEventFromBooking } from '../../../shared/mapping';
 import { InvalidBookingInput, UnsupportedRecurrence } from '../../../shared/model';
-import { fromRRule, toRRule } from '../../../shared/recurrence';
+import { expand, fromRRule, toRRule } from '../../../shared/recurrence';
 import { seriesCase } from '../../factories/arbitraries';
+import { makeBooking } from '../../factories/booking';
 
 const PACIFIC = { dateTime: '2026-10-22T09:00:00.0000000', timeZone: 'Pacific Standard Time' };
 
@@ -253,6 +256,48 @@ describe('RRULE → patternedRecurrence', () => {
         assert.equal(toRRule(fromRRule(rrule, start), start), rrule);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('FREQ=YEARLY;BYMONTHDAY without BYMONTH (issue 19 item 6b)', () => {
+  // RFC 5545 expands a yearly rule's BYMONTHDAY over every month when BYMONTH is absent: python-dateutil's
+  // testYearlyByMonthDay ("every 1 month on 1st, 3rd"): YEARLY;COUNT=3;BYMONTHDAY=1,3 from 1997-09-02
+  // 09:00 gives 1997-09-03, 1997-10-01, 1997-10-03. An author who wrote it most likely meant once a year.
+  // Exchange has no pattern for the first reading once INTERVAL > 1, and either reading silently changes
+  // someone's series, so it is refused everywhere, as a yearly BYDAY without BYMONTH already was.
+  const start = { dateTime: '1997-09-02T09:00:00', timeZone: 'UTC' };
+
+  it('is what RFC 5545 engines read as every month (the vector, through rrule.js)', () => {
+    const rule = new RRule({
+      ...RRule.parseString('FREQ=YEARLY;COUNT=3;BYMONTHDAY=1,3'),
+      dtstart: new Date('1997-09-02T09:00:00Z'),
+    });
+    assert.deepEqual(
+      rule.all().map((d) => d.toISOString().slice(0, 10)),
+      ['1997-09-03', '1997-10-01', '1997-10-03'],
+    );
+  });
+
+  it('is refused, naming BYMONTHDAY, by conversion, expansion and the Graph write', () => {
+    for (const rrule of ['FREQ=YEARLY;BYMONTHDAY=15', 'FREQ=YEARLY;INTERVAL=2;BYMONTHDAY=-1']) {
+      assert.equal(unsupported(rrule, start).part, 'BYMONTHDAY', rrule);
+      const booking = makeBooking({
+        start: new Date('1997-09-02T09:00:00Z'),
+        end: new Date('1997-09-02T10:00:00Z'),
+        timeZone: 'UTC',
+        recurrence: rrule,
+      });
+      assert.throws(
+        () => expand(booking, new Date('1997-09-01Z'), new Date('1999-01-01Z')),
+        (err: unknown) => err instanceof UnsupportedRecurrence && err.part === 'BYMONTHDAY',
+      );
+      assert.throws(() => graphEventFromBooking(booking), UnsupportedRecurrence);
+    }
+    // With BYMONTH it is Exchange's absoluteYearly.
+    assert.deepEqual(
+      [fromRRule('FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=15', start).pattern.type],
+      ['absoluteYearly'],
     );
   });
 });
