@@ -38,8 +38,8 @@ export async function graphNotificationsHandler(
     logger,
     correlationId: context.invocationId,
   });
-  if (outcome.status === 400) return { status: 400, jsonBody: { error: outcome.error } };
-  logger.info('Graph notifications queued', { correlationId: context.invocationId, ...outcome });
+  // The outcome logged itself, once for the request.
+  if (outcome.status !== 202) return { status: outcome.status, jsonBody: { error: outcome.error } };
   return { status: 202 };
 }
 
