@@ -1,4 +1,5 @@
 import type { StorageClients } from './storage';
+import type { RefusalSummary } from './store';
 
 export interface HealthCheck {
   name: string;
@@ -17,6 +18,13 @@ export interface HealthReport {
    * could not be read in time.
    */
   rooms?: RoomsSummary;
+  /**
+   * Workplace webhooks refused for their signature or timestamp in the last 24 hours, over every
+   * instance (a rotated secret refuses them all). Informational like `rooms`; absent when unreadable.
+   */
+  webhooks?: { refused: RefusalSummary };
+  /** When the report was made. */
+  checkedAt: string;
 }
 
 export interface RoomsSummary {
@@ -76,19 +84,26 @@ async function withinTime<T>(work: () => Promise<T>, timeoutMs: number): Promise
 export async function checkHealth(
   storage: StorageClients,
   timeoutMs = 2000,
-  options: { rooms?: () => Promise<RoomsSummary> } = {},
+  options: {
+    rooms?: () => Promise<RoomsSummary>;
+    webhookRefusals?: () => Promise<RefusalSummary>;
+    now?: () => Date;
+  } = {},
 ): Promise<HealthReport> {
-  const { rooms } = options;
-  const [checks, summary] = await Promise.all([
+  const { rooms, webhookRefusals } = options;
+  const [checks, summary, refused] = await Promise.all([
     Promise.all([
       timed('tableStorage', timeoutMs, (abortSignal) => storage.tables.getProperties({ abortSignal })),
       timed('queueStorage', timeoutMs, (abortSignal) => storage.queues.getProperties({ abortSignal })),
     ]),
     rooms ? withinTime(rooms, timeoutMs) : Promise.resolve(undefined),
+    webhookRefusals ? withinTime(webhookRefusals, timeoutMs) : Promise.resolve(undefined),
   ]);
   return {
     status: checks.every((check) => check.ok) ? 'ok' : 'failing',
     checks,
     ...(summary ? { rooms: summary } : {}),
+    ...(refused ? { webhooks: { refused } } : {}),
+    checkedAt: (options.now?.() ?? new Date()).toISOString(),
   };
 }

@@ -5,14 +5,15 @@ import { createStorageClients } from '../../shared/storage';
 import { loadStorageConfig } from '../../shared/config';
 import { createStore } from '../../shared/store';
 import { webhookSignature } from '../../shared/workplace';
+import { FUNCTION_KEY } from '../helpers/host';
 import { drainQueue, startServiceHost, WEBHOOK_SECRET, type ServiceHost } from '../helpers/service-host';
 
-describe('ingress functions on the local host: graphNotifications and workplaceWebhook', () => {
+describe('ingress functions on the local host: graphNotifications, workplaceWebhook (and health, status)', () => {
   let service: ServiceHost;
   const stdout: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   before(async () => {
-    service = await startServiceHost(['graph-notifications', 'workplace-webhook']);
+    service = await startServiceHost(['graph-notifications', 'workplace-webhook', 'health', 'status']);
     // The functions log to stdout, as they do in Azure (Application Insights collects it).
     process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       stdout.push(String(chunk));
@@ -299,5 +300,40 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
       sync.map((m) => (m as { reservationId: string }).reservationId),
       ['r-2'],
     );
+  });
+
+  it('counts refused webhooks across the flood in a few writes and lines, and shows them on /api/health and the status page', async () => {
+    const body = JSON.stringify({
+      deliveryId: '9d0c8f7e-1111-4c1e-8d0e-6a1c2e9b4f10',
+      type: 'reservation.updated',
+      reservationId: 'r-3',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const forged = {
+      'x-workplace-timestamp': timestamp,
+      'x-workplace-signature': webhookSignature('a-rotated-secret-0123456789', timestamp, body),
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => post('workplace/webhook', body, forged).then((r) => r.status)),
+    );
+    assert.deepEqual([...new Set(answers)], [401]);
+    assert.ok(
+      stdout.filter((line) => line.includes('Refused a Workplace webhook')).length === 0,
+      'no line per refusal',
+    );
+    assert.ok(stdout.filter((line) => line.includes('Workplace webhooks refused')).length <= 1);
+    const health = (await (await fetch(`${service.host.url}/api/health`)).json()) as {
+      webhooks?: { refused: { last24Hours: number; byReason: { badSignature: number }; lastAt: string } };
+    };
+    assert.ok((health.webhooks?.refused.byReason.badSignature ?? 0) >= 1, JSON.stringify(health));
+    assert.ok(Date.now() - Date.parse(health.webhooks?.refused.lastAt ?? '') < 60_000);
+    const page = await (
+      await fetch(`${service.host.url}/api/status`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+    ).text();
+    assert.match(page, /id="webhook-refusals" data-refused="\d+" data-level="warn"/);
+    assert.match(page, /bad signature/);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
   });
 });
