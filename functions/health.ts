@@ -7,21 +7,23 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { checkHealth } from '../shared/health';
+import { cachedHealth, checkHealth } from '../shared/health';
 import { getServices } from '../shared/runtime';
 import { summarizeRefusals } from '../shared/store';
 import { summarizeRooms } from '../shared/status/gather';
 
 const services = getServices();
 
-const report = (): ReturnType<typeof checkHealth> =>
+// One report per 10 s in this instance, shared by every caller (shared/health.ts says why).
+const report = cachedHealth(() =>
   checkHealth(services.storage, 2000, {
     rooms: async () => summarizeRooms({ store: await services.ready(), now: () => new Date() }),
     webhookRefusals: async () => {
       const now = new Date();
       return summarizeRefusals(await (await services.ready()).webhookRefusals.recent(now), now);
     },
-  });
+  }),
+);
 
 export async function healthHandler(
   _request: HttpRequest,

@@ -336,4 +336,16 @@ describe('ingress functions on the local host: graphNotifications, workplaceWebh
     assert.match(page, /bad signature/);
     assert.deepEqual(await drainQueue(QUEUES.sync), []);
   });
+
+  it('answers a burst of anonymous /api/health calls from one report (no table scans per call)', async () => {
+    const reports = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const res = await fetch(`${service.host.url}/api/health`);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        return (await res.json()) as { status: string; checkedAt: string };
+      }),
+    );
+    assert.equal(new Set(reports.map((r) => r.checkedAt)).size, 1, 'one report for all of them');
+    assert.equal(reports[0]?.status, 'ok');
+  });
 });
