@@ -20,8 +20,14 @@ export async function graphNotificationsHandler(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   // Subscription validation: Graph POSTs a token and wants it back, decoded, as text/plain within 10 s.
+  // Anyone can make the endpoint echo text this way, so a browser must never take it for a page.
   const token = request.query.get('validationToken');
-  if (token !== null) return { status: 200, headers: { 'content-type': 'text/plain' }, body: token };
+  if (token !== null)
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      body: token,
+    };
   const read = await readBody(request, BODY_LIMITS.graphNotifications);
   if (!read.ok) return { status: read.status, jsonBody: { error: read.error } };
   let body: unknown;
