@@ -20,8 +20,14 @@ export async function graphNotificationsHandler(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   // Subscription validation: Graph POSTs a token and wants it back, decoded, as text/plain within 10 s.
+  // Anyone can make the endpoint echo text this way, so a browser must never take it for a page.
   const token = request.query.get('validationToken');
-  if (token !== null) return { status: 200, headers: { 'content-type': 'text/plain' }, body: token };
+  if (token !== null)
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      body: token,
+    };
   const read = await readBody(request, BODY_LIMITS.graphNotifications);
   if (!read.ok) return { status: read.status, jsonBody: { error: read.error } };
   let body: unknown;
@@ -38,8 +44,8 @@ export async function graphNotificationsHandler(
     logger,
     correlationId: context.invocationId,
   });
-  if (outcome.status === 400) return { status: 400, jsonBody: { error: outcome.error } };
-  logger.info('Graph notifications queued', { correlationId: context.invocationId, ...outcome });
+  // The outcome logged itself, once for the request.
+  if (outcome.status !== 202) return { status: outcome.status, jsonBody: { error: outcome.error } };
   return { status: 202 };
 }
 

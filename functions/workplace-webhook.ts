@@ -1,5 +1,6 @@
 // First: telemetry starts before the modules it instruments load.
 import '../shared/telemetry/boot';
+import { randomUUID } from 'node:crypto';
 import {
   app,
   type HttpFunctionOptions,
@@ -8,10 +9,18 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import { BODY_LIMITS, readBody } from '../shared/ingress/body';
+import { refusalCounter } from '../shared/ingress/refusal-counter';
 import { acceptWorkplaceWebhook } from '../shared/ingress/workplace-webhook';
 import { getServices } from '../shared/runtime';
 
 const services = getServices();
+// One row per process and hour: each instance writes only its own count, so instances never contend.
+const refusals = refusalCounter({
+  save: async (row) => (await services.ready()).webhookRefusals.save(row),
+  prune: async (now) => (await services.ready()).webhookRefusals.prune(now),
+  instance: randomUUID(),
+  logger: services.logger.child({ function: 'workplaceWebhook' }),
+});
 
 export async function workplaceWebhookHandler(
   request: HttpRequest,
@@ -29,6 +38,7 @@ export async function workplaceWebhookHandler(
       remember: async (delivery) => (await services.ready()).deliveries.remember(delivery),
       forget: async (delivery) => (await services.ready()).deliveries.forget(delivery),
     },
+    refusals,
     logger: services.logger.child({ function: context.functionName }),
     correlationId: context.invocationId,
   });

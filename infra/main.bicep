@@ -96,6 +96,15 @@ param secretsOfficerPrincipalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param secretsOfficerPrincipalType string = 'User'
 
+@description('Deny network access to the storage account and Key Vault except from networkAllowedSubnetIds and networkAllowedIpRanges (and trusted Azure services). Off by default: this template does not integrate the Function App into a virtual network, and with it on the app reaches neither unless its integration subnet is listed (see infra/README.md).')
+param restrictNetworkAccess bool = false
+
+@description('Subnet resource ids allowed when restrictNetworkAccess: the Function App\'s VNet integration subnet, with the Microsoft.Storage and Microsoft.KeyVault service endpoints.')
+param networkAllowedSubnetIds array = []
+
+@description('Public IPv4 addresses or CIDR ranges allowed when restrictNetworkAccess (an operator\'s, to set Key Vault secrets).')
+param networkAllowedIpRanges array = []
+
 param tags object = {}
 
 var token = uniqueString(resourceGroup().id, baseName)
@@ -125,6 +134,9 @@ module storage 'modules/storage.bicep' = {
     location: location
     name: names.storage
     deploymentContainerName: names.deploymentContainer
+    restrictNetworkAccess: restrictNetworkAccess
+    allowedSubnetIds: networkAllowedSubnetIds
+    allowedIpRanges: networkAllowedIpRanges
     tags: tags
   }
 }
@@ -138,6 +150,9 @@ module keyVault 'modules/keyvault.bicep' = {
     workplaceApiKey: workplaceApiKey
     workplaceClientSecret: workplaceClientSecret
     workplaceWebhookSecret: workplaceWebhookSecret
+    restrictNetworkAccess: restrictNetworkAccess
+    allowedSubnetIds: networkAllowedSubnetIds
+    allowedIpRanges: networkAllowedIpRanges
     tags: tags
   }
 }

@@ -1,4 +1,5 @@
 import type { StorageClients } from './storage';
+import type { RefusalSummary } from './store';
 
 export interface HealthCheck {
   name: string;
@@ -17,6 +18,13 @@ export interface HealthReport {
    * could not be read in time.
    */
   rooms?: RoomsSummary;
+  /**
+   * Workplace webhooks refused for their signature or timestamp in the last 24 hours, over every
+   * instance (a rotated secret refuses them all). Informational like `rooms`; absent when unreadable.
+   */
+  webhooks?: { refused: RefusalSummary };
+  /** When the report was made: it is reused for a few seconds (cachedHealth). */
+  checkedAt: string;
 }
 
 export interface RoomsSummary {
@@ -76,19 +84,59 @@ async function withinTime<T>(work: () => Promise<T>, timeoutMs: number): Promise
 export async function checkHealth(
   storage: StorageClients,
   timeoutMs = 2000,
-  options: { rooms?: () => Promise<RoomsSummary> } = {},
+  options: {
+    rooms?: () => Promise<RoomsSummary>;
+    webhookRefusals?: () => Promise<RefusalSummary>;
+    now?: () => Date;
+  } = {},
 ): Promise<HealthReport> {
-  const { rooms } = options;
-  const [checks, summary] = await Promise.all([
+  const { rooms, webhookRefusals } = options;
+  const [checks, summary, refused] = await Promise.all([
     Promise.all([
       timed('tableStorage', timeoutMs, (abortSignal) => storage.tables.getProperties({ abortSignal })),
       timed('queueStorage', timeoutMs, (abortSignal) => storage.queues.getProperties({ abortSignal })),
     ]),
     rooms ? withinTime(rooms, timeoutMs) : Promise.resolve(undefined),
+    webhookRefusals ? withinTime(webhookRefusals, timeoutMs) : Promise.resolve(undefined),
   ]);
   return {
     status: checks.every((check) => check.ok) ? 'ok' : 'failing',
     checks,
     ...(summary ? { rooms: summary } : {}),
+    ...(refused ? { webhooks: { refused } } : {}),
+    checkedAt: (options.now?.() ?? new Date()).toISOString(),
+  };
+}
+
+/**
+ * The health endpoint is anonymous, so anyone can call it as often as they like: a report is made at
+ * most once per `ttlMs` (`failingTtlMs` when failing, so a recovery shows soon) and shared by every
+ * call meanwhile, including the calls that arrive while it is being made. Caching beats counters kept
+ * elsewhere here: whether a room needs attention depends on the time (a subscription about to expire, a
+ * sync gone quiet), which no counter written at sync time can know, and the report's reads (three table
+ * scans, two service probes, the refusal rows) then cost the same for one caller or a thousand.
+ */
+export function cachedHealth(
+  make: () => Promise<HealthReport>,
+  options: { ttlMs?: number; failingTtlMs?: number; now?: () => number } = {},
+): () => Promise<HealthReport> {
+  const ttlMs = options.ttlMs ?? 10_000;
+  const failingTtlMs = options.failingTtlMs ?? 2000;
+  const now = options.now ?? Date.now;
+  let current: { report: Promise<HealthReport>; until: number } | undefined;
+  return () => {
+    if (current && current.until > now()) return current.report;
+    const entry = { report: make(), until: Number.POSITIVE_INFINITY };
+    current = entry;
+    entry.report.then(
+      (report) => {
+        entry.until = now() + (report.status === 'ok' ? ttlMs : failingTtlMs);
+      },
+      () => {
+        // A report that could not be made is not kept: the next call tries again.
+        if (current === entry) current = undefined;
+      },
+    );
+    return entry.report;
   };
 }

@@ -95,6 +95,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// No username-and-password publishing (FTP, and the SCM site's publish profile): deployments go through
+// Entra ID (azd, or Core Tools signed in with az), as the Flex Consumption samples do.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 output name string = site.name
 output defaultHostName string = site.properties.defaultHostName
 output principalId string = site.identity.principalId

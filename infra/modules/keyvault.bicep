@@ -30,6 +30,15 @@ param workplaceClientSecret string = ''
 @description('The secret Workplace signs webhooks with (16 characters or more); empty: not written.')
 param workplaceWebhookSecret string = ''
 
+@description('Deny network access except from allowedSubnetIds and allowedIpRanges (and trusted Azure services); off by default.')
+param restrictNetworkAccess bool = false
+
+@description('Subnet resource ids allowed when restrictNetworkAccess (each with the Microsoft.KeyVault service endpoint).')
+param allowedSubnetIds array = []
+
+@description('Public IPv4 addresses or CIDR ranges allowed when restrictNetworkAccess.')
+param allowedIpRanges array = []
+
 param tags object = {}
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -45,7 +54,24 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
+    // A deleted vault or secret cannot be purged before its retention ends, so neither a mistake nor a
+    // stolen credential can destroy the secrets for good. Once on, it cannot be turned off.
+    enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: restrictNetworkAccess ? 'Deny' : 'Allow'
+      ipRules: [
+        for ipRange in allowedIpRanges: {
+          value: ipRange
+        }
+      ]
+      virtualNetworkRules: [
+        for subnetId in allowedSubnetIds: {
+          id: subnetId
+        }
+      ]
+    }
   }
 }
 

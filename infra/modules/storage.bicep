@@ -13,6 +13,15 @@ param name string
 @description('Blob container that holds the deployment package.')
 param deploymentContainerName string
 
+@description('Deny network access except from allowedSubnetIds and allowedIpRanges (and trusted Azure services); off by default.')
+param restrictNetworkAccess bool = false
+
+@description('Subnet resource ids allowed when restrictNetworkAccess (each with the Microsoft.Storage service endpoint).')
+param allowedSubnetIds array = []
+
+@description('Public IPv4 addresses or CIDR ranges allowed when restrictNetworkAccess.')
+param allowedIpRanges array = []
+
 param tags object = {}
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -31,7 +40,19 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     supportsHttpsTrafficOnly: true
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: restrictNetworkAccess ? 'Deny' : 'Allow'
+      ipRules: [
+        for ipRange in allowedIpRanges: {
+          value: ipRange
+          action: 'Allow'
+        }
+      ]
+      virtualNetworkRules: [
+        for subnetId in allowedSubnetIds: {
+          id: subnetId
+          action: 'Allow'
+        }
+      ]
     }
   }
 }

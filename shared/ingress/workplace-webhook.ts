@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import type { SyncMessage } from '../queue/messages';
 import type { Logger } from '../telemetry/logger';
+import type { RefusalReason } from '../store';
 import { verifyWebhook } from '../workplace/webhook-signature';
+import { safeId } from './ids';
 
 /** A Workplace webhook, verified and turned into one queue message (a hint: the worker fetches). */
 
 const event = z.object({
-  deliveryId: z.string().min(1),
+  // A UUID by the contract; the id becomes a table key, the reservation id a Workplace URL path too.
+  deliveryId: safeId(128),
   type: z.enum(['reservation.created', 'reservation.updated', 'reservation.cancelled']),
-  reservationId: z.string().min(1),
+  reservationId: safeId(256),
   version: z.number().int().positive(),
-  occurredAt: z.string(),
+  occurredAt: z.string().max(64),
 });
 
 export interface Delivery {
@@ -33,6 +36,8 @@ export interface WebhookDeps {
   enqueueSync(message: SyncMessage): Promise<void>;
   /** Without one, every delivery is queued (repeats included), which the idempotent sync tolerates. */
   deliveries?: DeliveryLog;
+  /** Counts refusals where the status page and /api/health can show them (refusal-counter.ts). */
+  refusals?: { record(reason: RefusalReason): Promise<void> };
   logger: Logger;
   correlationId: string;
   now?: Date;
@@ -50,10 +55,13 @@ export async function acceptWorkplaceWebhook(
 ): Promise<WebhookOutcome> {
   const verdict = verifyWebhook({ header, rawBody }, deps.secret, deps.now ? { now: deps.now } : {});
   if (!verdict.ok) {
-    deps.logger.warn('Refused a Workplace webhook', {
+    // A line per refusal only at debug: the counter logs them once an interval, so a flood of forged
+    // requests is not a flood of log lines.
+    deps.logger[deps.refusals ? 'debug' : 'warn']('Refused a Workplace webhook', {
       correlationId: deps.correlationId,
       reason: verdict.reason,
     });
+    await deps.refusals?.record(verdict.reason).catch(() => undefined);
     return { status: 401, error: 'invalid signature or timestamp' };
   }
   let json: unknown;

@@ -4,7 +4,9 @@ import type { GraphGateway } from '../graph';
 import { NotFound, SideError, Unauthorized } from '../errors';
 import type { SyncMessage } from '../queue/messages';
 import type { RoomRecord, Store, SubscriptionRecord } from '../store';
+import { safeText } from '../status/detect';
 import type { Logger } from '../telemetry/logger';
+import { redactText } from '../telemetry/redact';
 import type { WorkplaceClient } from '../workplace';
 
 /**
@@ -63,6 +65,15 @@ const problem = (status: number, code: string, message: string): AdminReply => (
   body: { error: { code, message } },
 });
 
+/**
+ * Text from errors and records as the API shows it, masked as the status page masks it: credentials
+ * (by what they look like) and every e-mail address but the room's own. The API needs the function key,
+ * but its answers end up in scripts' output, tickets and chat.
+ */
+function shown(text: string, room?: string): string {
+  return safeText(redactText(text), room ? [room] : []);
+}
+
 async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStatus> {
   const [subscriptions, bookings, conflicts] = await Promise.all([
     deps.store.subscriptions.forRoom(room.email),
@@ -72,12 +83,18 @@ async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStat
   const latest = subscriptions.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
   return {
     ...room,
+    lastError: room.lastError === null ? null : shown(room.lastError, room.email),
     subscription: latest ? { id: latest.id, expiresAt: latest.expiresAt } : null,
     bookings,
     conflicts: conflicts.filter((c) => !NOT_SYNCED_REASONS.has(c.reason)).length,
     notSynced: conflicts
       .filter((c) => NOT_SYNCED_REASONS.has(c.reason))
-      .map((c) => ({ reservationId: c.reservationId, reason: c.reason, detail: c.summary, at: c.at })),
+      .map((c) => ({
+        reservationId: c.reservationId,
+        reason: c.reason,
+        detail: shown(c.summary, room.email),
+        at: c.at,
+      })),
   };
 }
 
@@ -146,7 +163,11 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
     workplaceRoom = (await deps.workplace.listRooms()).find((r) => r.id === workplaceRoomId);
   } catch (err) {
     if (err instanceof SideError && err.side === 'workplace')
-      return problem(502, 'workplaceUnavailable', `Workplace did not list its rooms: ${err.message}`);
+      return problem(
+        502,
+        'workplaceUnavailable',
+        `Workplace did not list its rooms: ${shown(err.message, email)}`,
+      );
     throw err;
   }
   if (!workplaceRoom)
@@ -175,7 +196,7 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
       return problem(
         502,
         'subscriptionFailed',
-        `Graph refused the subscription for ${email}: ${err.message}`,
+        `Graph refused the subscription for ${email}: ${shown(err.message, email)}`,
       );
     }
   }

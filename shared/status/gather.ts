@@ -2,7 +2,7 @@ import { RestError } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { QUEUES } from '../queue/messages';
 import { readPoisoned } from '../queue/replay';
-import type { Store, SubscriptionRecord } from '../store';
+import { summarizeRefusals, type RefusalSummary, type Store, type SubscriptionRecord } from '../store';
 import { assessRoom, type PoisonItem, type RoomAssessment, type RoomFacts } from './assess';
 import { safeText } from './detect';
 import { ensureError } from '../errors';
@@ -26,6 +26,8 @@ export interface StatusReport {
   queue: { approximate: number; oldestInsertedAt: string | null };
   /** The poison queues' approximate total, and the peeked messages that name no registered room. */
   poison: { approximate: number; unattributed: PoisonItem[] };
+  /** Workplace webhooks refused for their signature or timestamp in the last 24 hours; absent when unreadable. */
+  webhookRefusals?: RefusalSummary;
   /** What could not be read (the page shows the rest). */
   unreadable: string[];
 }
@@ -132,14 +134,24 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
     }
   };
   const empty: Peeked = { approximate: 0, messages: [] };
-  const [rooms, statuses, subscriptions, syncQueue, syncPoison, subscriptionPoison] = await Promise.all([
-    deps.store.rooms.list(),
-    deps.store.roomStatus.list(),
-    deps.store.subscriptions.list(),
-    attempt('the sync queue', () => peek(deps.queue(QUEUES.sync)), empty),
-    attempt('the sync poison queue', () => peek(deps.queue(`${QUEUES.sync}-poison`)), empty),
-    attempt('the subscription poison queue', () => peek(deps.queue(`${QUEUES.subscriptions}-poison`)), empty),
-  ]);
+  const [rooms, statuses, subscriptions, syncQueue, syncPoison, subscriptionPoison, refusals] =
+    await Promise.all([
+      deps.store.rooms.list(),
+      deps.store.roomStatus.list(),
+      deps.store.subscriptions.list(),
+      attempt('the sync queue', () => peek(deps.queue(QUEUES.sync)), empty),
+      attempt('the sync poison queue', () => peek(deps.queue(`${QUEUES.sync}-poison`)), empty),
+      attempt(
+        'the subscription poison queue',
+        () => peek(deps.queue(`${QUEUES.subscriptions}-poison`)),
+        empty,
+      ),
+      attempt(
+        'refused Workplace webhooks',
+        async () => summarizeRefusals(await deps.store.webhookRefusals.recent(now), now),
+        undefined,
+      ),
+    ]);
   const registered = new Set(rooms.map((r) => r.email));
   const roomsOf = roomsResolver(deps.store, subscriptions);
 
@@ -203,6 +215,7 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
     rooms: views,
     queue: { approximate: syncQueue.approximate, oldestInsertedAt: oldest },
     poison: { approximate: syncPoison.approximate + subscriptionPoison.approximate, unattributed },
+    ...(refusals ? { webhookRefusals: refusals } : {}),
     unreadable,
   };
 }

@@ -1,4 +1,4 @@
-import type { DeclineSeen, RoomStatusRecord } from '../store';
+import { REFUSAL_REASONS, type DeclineSeen, type RefusalSummary, type RoomStatusRecord } from '../store';
 import { span, type Level, type PoisonItem, type RoomAssessment, type RoomFacts } from './assess';
 import { BOOKING_WINDOW_SUSPECT_DAYS, safeText } from './detect';
 import type { StatusReport } from './gather';
@@ -270,16 +270,52 @@ const NOTES = h`<section class="notes">
 <li><strong>Errors</strong>: failed tries of messages about the room (each try counts), with the last one's reason (credentials and attendees' addresses masked), time, message kind and correlation id; "since the last success" starts again when a message about the room succeeds.</li>
 <li><strong>Subjects replaced</strong> is a heuristic: a room's copy of someone else's meeting whose subject is the organizer's display name (Exchange's DeleteSubject with AddOrganizerToSubject, a room mailbox's defaults); "prefixed" when the subject starts with that name. It clears when a later copy keeps its subject.</li>
 <li><strong>Booking-window declines</strong> are a heuristic: the room held no copy of a booking (it declined it) and roomsync declined its line in Workplace, for a booking starting more than ${BOOKING_WINDOW_SUSPECT_DAYS} days ahead (Exchange's default BookingWindowInDays), or a series running past that or without end. A room with a shorter window shows its other declines with how far ahead they were.</li>
+<li><strong>Workplace webhooks refused</strong>: deliveries to /api/workplace/webhook refused before anything was done with them, over every instance, by why (no signature headers, malformed ones, a timestamp more than 5 minutes off, a signature that does not verify). The page turns to Warning for the last three: a secret rotated on one side only refuses every delivery, and Workplace's changes then wait for the 15-minute sweep. Requests without signature headers are what scanners send; they are counted only.</li>
 <li><strong>Poison</strong>: messages given up on after five tries, of the first 32 per poison queue (GET /api/poison lists them, POST /api/poison/replay puts them back).</li>
 </ul>
 </section>`;
+
+const REFUSAL_TEXT = {
+  missingHeaders: 'no signature headers',
+  malformedHeaders: 'malformed signature headers',
+  staleTimestamp: 'stale timestamp',
+  badSignature: 'bad signature',
+} as const;
+
+/**
+ * Refusals that Workplace itself may be causing: a signature that does not verify (the secret rotated on
+ * one side only), a timestamp out of tolerance (a clock off, or retries re-sent with their first
+ * timestamp). Requests without any signature headers are what scanners send, so they are counted and
+ * shown but do not make the page a warning.
+ */
+export function refusalsNeedAttention(summary: RefusalSummary | undefined): boolean {
+  if (!summary) return false;
+  const { badSignature, staleTimestamp, malformedHeaders } = summary.byReason;
+  return badSignature + staleTimestamp + malformedHeaders > 0;
+}
+
+function refusalsPart(summary: RefusalSummary | undefined, now: Date): Markup {
+  if (!summary) return h``;
+  if (summary.last24Hours === 0)
+    return h`<p class="meta" id="webhook-refusals" data-refused="0">Workplace webhooks refused in the last 24 h: none</p>`;
+  const reasons = REFUSAL_REASONS.filter((reason) => summary.byReason[reason] > 0)
+    .map((reason) => `${String(summary.byReason[reason])} ${REFUSAL_TEXT[reason]}`)
+    .join(', ');
+  const level = refusalsNeedAttention(summary) ? 'warn' : 'ok';
+  return h`<p class="${level === 'warn' ? 'summary warn' : 'meta'}" id="webhook-refusals" data-refused="${summary.last24Hours}" data-level="${level}">Workplace webhooks refused in the last 24 h: ${summary.last24Hours} (${reasons}; ${summary.lastHour} in the last hour), last ${time(summary.lastAt)} ${relative(summary.lastAt, now)}${
+    level === 'warn' &&
+    h`. If Workplace’s own deliveries are refused, its changes reach Exchange only through the 15-minute sweep: check that the Key Vault secret workplace-webhook-secret is the one Workplace signs with, and that both clocks are right.`
+  }</p>`;
+}
 
 export function renderStatusPage(report: StatusReport): string {
   const now = new Date(report.generatedAt);
   const { rooms, queue, poison, unreadable } = report;
   const withProblems = rooms.filter((r) => r.assessment.level !== 'ok').length;
   const failing = rooms.some((r) => r.assessment.level === 'error') || poison.unattributed.length > 0;
-  const overall: Level = failing ? 'error' : withProblems > 0 || unreadable.length > 0 ? 'warn' : 'ok';
+  const attention =
+    withProblems > 0 || unreadable.length > 0 || refusalsNeedAttention(report.webhookRefusals);
+  const overall: Level = failing ? 'error' : attention ? 'warn' : 'ok';
   const summary = `${plural(rooms.length, 'room', 'rooms')}, ${String(withProblems)} with problems`;
   const queued = queue.oldestInsertedAt ? `, oldest queued ${relative(queue.oldestInsertedAt, now)}` : '';
   const stray =
@@ -299,6 +335,7 @@ export function renderStatusPage(report: StatusReport): string {
 <h1>roomsync status</h1>
 <div class="summary ${overall}" id="summary" data-level="${overall}">${summary}</div>
 <p class="meta">Generated ${time(report.generatedAt)} · sync queue: ${queue.approximate} waiting${queued} · poison queues: ${poison.approximate}${stray}</p>
+${refusalsPart(report.webhookRefusals, now)}
 ${unreadable.length > 0 && h`<p class="summary warn">Not read: ${unreadable.join('; ')}</p>`}
 <table>
 <thead><tr><th>Room</th><th>Graph subscription</th><th>Last sync</th><th>Lag</th><th>Errors</th><th>Conflicts</th><th>Poison</th><th>Mailbox settings</th><th>Problems</th></tr></thead>

@@ -7,6 +7,7 @@ import { RoomRepository, type RoomRecord } from './rooms';
 import { RoomStatusRepository, type RoomOutcome, type RoomStatusRecord } from './room-status';
 import { SubscriptionRepository, type SubscriptionRecord } from './subscriptions';
 import { JsonTable } from './table';
+import { WebhookRefusalRepository, type RefusalRecord } from './webhook-refusals';
 
 export { concurrentUpdate, tableKey, type Versioned } from './table';
 export type { ConflictRecord, DeliveryRecord, DeltaStateRecord, LinkRecord, RoomRecord, SubscriptionRecord };
@@ -23,6 +24,14 @@ export {
   SubscriptionRepository,
 };
 export { DELIVERY_RETENTION_DAYS } from './deliveries';
+export {
+  REFUSAL_REASONS,
+  summarizeRefusals,
+  WebhookRefusalRepository,
+  type RefusalReason,
+  type RefusalRecord,
+  type RefusalSummary,
+} from './webhook-refusals';
 
 /** Table names; one table per kind of record, so each can be read and cleared on its own. */
 export const TABLES = {
@@ -36,6 +45,8 @@ export const TABLES = {
   deliveries: 'deliveries',
   /** How each room's sync is going, one row per room, for the status page (room-status.ts). */
   roomStatus: 'roomstatus',
+  /** Workplace webhooks refused for their signature or timestamp, per instance and hour (webhook-refusals.ts). */
+  webhookRefusals: 'webhookrefusals',
 } as const;
 
 export interface Store {
@@ -46,6 +57,7 @@ export interface Store {
   conflicts: ConflictRepository;
   deliveries: DeliveryRepository;
   roomStatus: RoomStatusRepository;
+  webhookRefusals: WebhookRefusalRepository;
   /** Creates the tables that do not exist yet (at start-up; cheap when they do). */
   ensure(): Promise<void>;
 }
@@ -59,6 +71,7 @@ export function createStore(storage: StorageClients): Store {
   const conflicts = new JsonTable<ConflictRecord>(storage.table(TABLES.conflicts));
   const deliveries = new JsonTable<DeliveryRecord>(storage.table(TABLES.deliveries));
   const roomStatus = new RoomStatusRepository(storage.table(TABLES.roomStatus));
+  const webhookRefusals = new JsonTable<RefusalRecord>(storage.table(TABLES.webhookRefusals));
   return {
     rooms: new RoomRepository(rooms),
     links: new LinkRepository(links, linkIndex),
@@ -67,11 +80,20 @@ export function createStore(storage: StorageClients): Store {
     conflicts: new ConflictRepository(conflicts),
     deliveries: new DeliveryRepository(deliveries),
     roomStatus,
+    webhookRefusals: new WebhookRefusalRepository(webhookRefusals),
     async ensure() {
       await Promise.all(
-        [rooms, links, linkIndex, subscriptions, deltaState, conflicts, deliveries, roomStatus].map((t) =>
-          t.ensure(),
-        ),
+        [
+          rooms,
+          links,
+          linkIndex,
+          subscriptions,
+          deltaState,
+          conflicts,
+          deliveries,
+          roomStatus,
+          webhookRefusals,
+        ].map((t) => t.ensure()),
       );
     },
   };

@@ -1,5 +1,6 @@
 import { format } from 'node:util';
 import { logs, SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
+import { redactText } from './redact';
 import { currentTraceIds } from './tracing';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -24,19 +25,37 @@ export interface LoggerOptions {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 // Field names whose values are credentials; they are masked wherever they appear, so a careless
-// `logger.info('…', { config })` cannot leak a connection string or a key.
+// `logger.info('…', { config })` cannot leak a connection string or a key. Values are masked by what
+// they look like too (redact.ts), so a credential inside an error message or a URL is caught as well.
 const SECRET_FIELD =
   /secret|password|token|apikey|functionkey|masterkey|accountkey|connectionstring|authorization|clientstate|^code$|^key$/i;
 
-function sanitize(value: unknown, depth = 0): unknown {
+/** Deeper than this, a value is left out (a log line is no place for a whole object graph). */
+const MAX_DEPTH = 8;
+
+/**
+ * A copy of `value` safe to write: credentials masked at any depth (in strings, error messages, stacks
+ * and causes), cycles cut, bigints as text (JSON.stringify throws on both).
+ */
+function sanitize(value: unknown, depth = 0, ancestors: object[] = []): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  if (ancestors.includes(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  const inner = [...ancestors, value];
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      ...(value.stack === undefined ? {} : { stack: redactText(value.stack) }),
+      ...(value.cause === undefined ? {} : { cause: sanitize(value.cause, depth + 1, inner) }),
+    };
   }
-  if (value === null || typeof value !== 'object' || depth > 5) return value;
-  if (Array.isArray(value)) return value.map((item) => sanitize(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => sanitize(item, depth + 1, inner));
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_FIELD.test(key) ? '[redacted]' : sanitize(inner, depth + 1);
+  for (const [key, field] of Object.entries(value)) {
+    out[key] = SECRET_FIELD.test(key) ? '[redacted]' : sanitize(field, depth + 1, inner);
   }
   return out;
 }
@@ -89,11 +108,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const time = new Date().toISOString();
     // Masked once, for the line and the export alike.
     const safe = sanitize({ ...base, ...fields }) as LogFields;
+    const text = redactText(message);
     if (exporting) {
       logs.getLogger('roomsync').emit({
         severityNumber: SEVERITY[level],
         severityText: level.toUpperCase(),
-        body: message,
+        body: text,
         attributes: toAttributes(safe),
       });
     }
@@ -101,8 +121,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const all = { ...safe, ...currentTraceIds() };
     write(
       style === 'pretty'
-        ? prettyLine(time, level, message, all)
-        : JSON.stringify({ time, level, msg: message, ...all }),
+        ? prettyLine(time, level, text, all)
+        : JSON.stringify({ time, level, msg: text, ...all }),
     );
   }
 

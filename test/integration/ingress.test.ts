@@ -5,14 +5,15 @@ import { createStorageClients } from '../../shared/storage';
 import { loadStorageConfig } from '../../shared/config';
 import { createStore } from '../../shared/store';
 import { webhookSignature } from '../../shared/workplace';
+import { FUNCTION_KEY } from '../helpers/host';
 import { drainQueue, startServiceHost, WEBHOOK_SECRET, type ServiceHost } from '../helpers/service-host';
 
-describe('ingress functions on the local host: graphNotifications and workplaceWebhook', () => {
+describe('ingress functions on the local host: graphNotifications, workplaceWebhook (and health, status)', () => {
   let service: ServiceHost;
   const stdout: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   before(async () => {
-    service = await startServiceHost(['graph-notifications', 'workplace-webhook']);
+    service = await startServiceHost(['graph-notifications', 'workplace-webhook', 'health', 'status']);
     // The functions log to stdout, as they do in Azure (Application Insights collects it).
     process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       stdout.push(String(chunk));
@@ -189,6 +190,53 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
     assert.ok(stdout.some((line) => line.includes('unknown subscription') && line.includes('sub-unknown')));
   });
 
+  it('answers a megabyte of 10,000 made-up subscription ids with 413 at once: no lookup, one log line', async () => {
+    const value = Array.from({ length: 10_000 }, (_, i) => ({
+      subscriptionId: `u${String(i)}`,
+      clientState: 'x',
+      changeType: 'created',
+      resourceData: { id: `A${String(i)}` },
+    }));
+    const body = JSON.stringify({ value });
+    assert.ok(body.length < 1024 * 1024, 'under the body limit');
+    const started = performance.now();
+    const res = await post('graph/notifications', body);
+    const elapsed = performance.now() - started;
+    assert.equal(res.status, 413);
+    assert.match(((await res.json()) as { error: string }).error, /at most 1000 notifications per request/);
+    // Before the bound: 10,000 table reads and 10,000 log lines, 8.6-9.0 s on this machine.
+    assert.ok(elapsed < 2000, `answered in ${elapsed.toFixed(0)} ms`);
+    assert.equal(stdout.filter((line) => line.includes('"u1')).length, 0, 'no line names the ids');
+    assert.equal(stdout.filter((line) => line.includes('Graph notification')).length, 1);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
+  });
+
+  it('sums a request of 1,000 made-up ids up in one line, and makes fifty `missed` one resync', async () => {
+    const value = [
+      ...Array.from({ length: 950 }, (_, i) => ({
+        subscriptionId: `made-up-${String(i)}`,
+        clientState: 'x',
+        changeType: 'created',
+        resourceData: { id: `A${String(i)}` },
+      })),
+      ...Array.from({ length: 50 }, () => ({
+        subscriptionId: 'sub-1',
+        clientState: 'the-client-state',
+        lifecycleEvent: 'missed',
+      })),
+    ];
+    const res = await post('graph/notifications', JSON.stringify({ value }));
+    assert.equal(res.status, 202);
+    const lines = stdout.filter((line) => line.includes('Graph notification'));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0] ?? '', /"unknownSubscription":950/);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
+    assert.deepEqual(
+      (await drainQueue(QUEUES.subscriptions)).map((m) => (m as { event: string }).event),
+      ['missed'],
+    );
+  });
+
   it('refuses malformed JSON with 400 and enqueues nothing', async () => {
     assert.equal((await post('graph/notifications', '{"value": [')).status, 400);
     assert.equal((await post('graph/notifications', '{"items": []}')).status, 400);
@@ -252,5 +300,52 @@ describe('ingress functions on the local host: graphNotifications and workplaceW
       sync.map((m) => (m as { reservationId: string }).reservationId),
       ['r-2'],
     );
+  });
+
+  it('counts refused webhooks across the flood in a few writes and lines, and shows them on /api/health and the status page', async () => {
+    const body = JSON.stringify({
+      deliveryId: '9d0c8f7e-1111-4c1e-8d0e-6a1c2e9b4f10',
+      type: 'reservation.updated',
+      reservationId: 'r-3',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const forged = {
+      'x-workplace-timestamp': timestamp,
+      'x-workplace-signature': webhookSignature('a-rotated-secret-0123456789', timestamp, body),
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => post('workplace/webhook', body, forged).then((r) => r.status)),
+    );
+    assert.deepEqual([...new Set(answers)], [401]);
+    assert.ok(
+      stdout.filter((line) => line.includes('Refused a Workplace webhook')).length === 0,
+      'no line per refusal',
+    );
+    assert.ok(stdout.filter((line) => line.includes('Workplace webhooks refused')).length <= 1);
+    const health = (await (await fetch(`${service.host.url}/api/health`)).json()) as {
+      webhooks?: { refused: { last24Hours: number; byReason: { badSignature: number }; lastAt: string } };
+    };
+    assert.ok((health.webhooks?.refused.byReason.badSignature ?? 0) >= 1, JSON.stringify(health));
+    assert.ok(Date.now() - Date.parse(health.webhooks?.refused.lastAt ?? '') < 60_000);
+    const page = await (
+      await fetch(`${service.host.url}/api/status`, { headers: { 'x-functions-key': FUNCTION_KEY } })
+    ).text();
+    assert.match(page, /id="webhook-refusals" data-refused="\d+" data-level="warn"/);
+    assert.match(page, /bad signature/);
+    assert.deepEqual(await drainQueue(QUEUES.sync), []);
+  });
+
+  it('answers a burst of anonymous /api/health calls from one report (no table scans per call)', async () => {
+    const reports = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const res = await fetch(`${service.host.url}/api/health`);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        return (await res.json()) as { status: string; checkedAt: string };
+      }),
+    );
+    assert.equal(new Set(reports.map((r) => r.checkedAt)).size, 1, 'one report for all of them');
+    assert.equal(reports[0]?.status, 'ok');
   });
 });

@@ -113,6 +113,44 @@ describe('rooms admin API on the local host (Graph and Workplace emulators, Azur
     assert.ok(messages.every((m) => m.kind === 'graphChange' && m.room === ROOM));
   });
 
+  it('masks credentials and attendees’ addresses in what it shows of errors and unsynced bookings', async () => {
+    const store = createStore(createStorageClients(loadStorageConfig(process.env)));
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb29tc3luYyJ9.c2lnbmF0dXJlLXZhbHVl';
+    await store.rooms.recordSync(
+      ROOM,
+      new Date(),
+      `GET https://st.table.core.windows.net/links?sv=2024&sig=SAS-SIGNATURE-VALUE failed; Authorization: Bearer ${token}; organizer ada@contoso.com`,
+    );
+    await store.conflicts.add({
+      room: ROOM,
+      at: new Date().toISOString(),
+      reason: 'unsupportedRecurrence',
+      linkId: null,
+      reservationId: 'r-masked',
+      eventId: null,
+      summary: `Weekly with bob@fabrikam.com: client_secret=WORKPLACE-SECRET-VALUE`,
+    });
+    try {
+      for (const path of ['rooms', `rooms/${ROOM}`]) {
+        const text = await (await call('GET', path)).text();
+        for (const secret of [
+          'SAS-SIGNATURE-VALUE',
+          token,
+          'ada@contoso.com',
+          'bob@fabrikam.com',
+          'WORKPLACE-SECRET-VALUE',
+        ])
+          assert.ok(!text.includes(secret), `${path} shows ${secret}: ${text}`);
+        assert.match(text, /sig=\[redacted\]/);
+        assert.match(text, /\[address\]/);
+        assert.ok(text.includes(ROOM), 'the room’s own address stays');
+      }
+    } finally {
+      await store.conflicts.remove(ROOM, 'unsupportedRecurrence', 'r-masked');
+      await store.rooms.recordSync(ROOM, new Date(), null);
+    }
+  });
+
   it('lists rooms with their status, shows one, and unregisters (subscription removed)', async () => {
     const list = (await (await call('GET', 'rooms')).json()) as { items: RoomStatus[] };
     assert.deepEqual(

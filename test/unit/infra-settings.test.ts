@@ -624,3 +624,151 @@ describe('infra: what can be checked without the Bicep compiler', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('infra: least privilege (issue 19, item 14)', () => {
+  const resources = (): { file: string; resource: BicepFile['resources'][number] }[] =>
+    templateFiles().flatMap((file) => bicep(file).resources.map((resource) => ({ file, resource })));
+  const one = (typePrefix: string): { file: string; resource: BicepFile['resources'][number] } => {
+    const found = resources().filter(
+      ({ resource }) => resource.type.startsWith(typePrefix) && !resource.existing,
+    );
+    assert.equal(found.length, 1, `exactly one ${typePrefix} resource`);
+    return found[0] as (typeof found)[number];
+  };
+  // A multi-line `[ for x in y: {…} ]` reads as an array whose one item is the loop expression.
+  const exprText = (node: Node | undefined): string | undefined =>
+    node?.kind === 'expr'
+      ? tokensText(node.tokens)
+      : node?.kind === 'array'
+        ? node.items.map((item) => exprText(item) ?? '').join(' ')
+        : literalOf(node);
+
+  it('keeps Key Vault secrets recoverable: RBAC, soft delete and purge protection', () => {
+    const { resource } = one('Microsoft.KeyVault/vaults@');
+    const properties = entry(resource.body, 'properties', 'vault');
+    assert.equal(exprText(entry(properties, 'enableRbacAuthorization', 'vault properties')), 'true');
+    assert.equal(exprText(entry(properties, 'enableSoftDelete', 'vault properties')), 'true');
+    assert.equal(exprText(entry(properties, 'enablePurgeProtection', 'vault properties')), 'true');
+  });
+
+  it('turns off basic (username and password) publishing for FTP and the SCM site', () => {
+    const { resource: site } = one('Microsoft.Web/sites@');
+    const policies = resources().filter(({ resource }) =>
+      resource.type.startsWith('Microsoft.Web/sites/basicPublishingCredentialsPolicies@'),
+    );
+    const byName = new Map(
+      policies.map(({ resource }) => [literalOf(entry(resource.body, 'name', resource.symbol)), resource]),
+    );
+    for (const name of ['ftp', 'scm']) {
+      const policy = byName.get(name);
+      assert.ok(policy, `a basicPublishingCredentialsPolicies resource named ${name}`);
+      assert.equal(exprText(entry(policy.body, 'parent', name)), site.symbol, `${name} belongs to the site`);
+      const properties = entry(policy.body, 'properties', name);
+      assert.equal(exprText(entry(properties, 'allow', `${name} properties`)), 'false');
+    }
+  });
+
+  it('offers network rules for storage and Key Vault, off by default, passed through from main.bicep and documented', () => {
+    const main = bicep(MAIN);
+    const readme = readFileSync(path.join(INFRA, 'README.md'), 'utf8');
+    for (const name of ['restrictNetworkAccess', 'networkAllowedSubnetIds', 'networkAllowedIpRanges']) {
+      const param = main.params.get(name);
+      assert.ok(param, `main.bicep declares ${name}`);
+      assert.ok(
+        param.decorators.some((d) => d.name === 'description'),
+        `${name} has a description`,
+      );
+      assert.ok(readme.includes(`\`${name}\``), `infra/README.md documents ${name}`);
+    }
+    assert.equal(exprText(main.params.get('restrictNetworkAccess')?.defaultValue), 'false');
+    for (const [symbol, typePrefix] of [
+      ['storage', 'Microsoft.Storage/storageAccounts@'],
+      ['keyVault', 'Microsoft.KeyVault/vaults@'],
+    ] as const) {
+      const mod = main.modules.find((m) => m.symbol === symbol);
+      assert.ok(mod, `module ${symbol}`);
+      const params = objectEntries(entry(mod.body, 'params', symbol), `${symbol} params`);
+      assert.equal(exprText(params.get('restrictNetworkAccess')), 'restrictNetworkAccess');
+      assert.equal(exprText(params.get('allowedSubnetIds')), 'networkAllowedSubnetIds');
+      assert.equal(exprText(params.get('allowedIpRanges')), 'networkAllowedIpRanges');
+      const { file, resource } = one(typePrefix);
+      assert.equal(
+        exprText(bicep(file).params.get('restrictNetworkAccess')?.defaultValue),
+        'false',
+        `${symbol}: off by default in the module too`,
+      );
+      const acls = entry(entry(resource.body, 'properties', symbol), 'networkAcls', `${symbol} properties`);
+      assert.equal(exprText(entry(acls, 'bypass', 'networkAcls')), 'AzureServices');
+      assert.equal(
+        exprText(entry(acls, 'defaultAction', 'networkAcls')),
+        "restrictNetworkAccess ? 'Deny' : 'Allow'",
+      );
+      assert.match(exprText(entry(acls, 'ipRules', 'networkAcls')) ?? '', /for \w+ in allowedIpRanges :/);
+      assert.match(
+        exprText(entry(acls, 'virtualNetworkRules', 'networkAcls')) ?? '',
+        /for \w+ in allowedSubnetIds :/,
+      );
+    }
+  });
+});
+
+describe('docs/deploy.md: the Graph permissions it grants are the ones the code uses', () => {
+  /** Microsoft Graph application roles (permission reference), by id. */
+  const ROLES: Record<string, string> = {
+    'ef54d2bf-783f-4e0f-bca1-3210c0444d99': 'Calendars.ReadWrite',
+    '913b9306-0ce1-42b8-9137-6a7df690a760': 'Place.Read.All',
+    'df021288-bdef-4463-88db-98f22de89214': 'User.Read.All',
+  };
+  /**
+   * What each granted permission is for in the code: Calendars.ReadWrite covers every call
+   * shared/graph/gateway.ts makes (/users/{room}/calendar, events, calendarView, instances, subscriptions
+   * on events, $batch of subscription renewals); Place.Read.All is for GET /places/{email}, the check
+   * that a mailbox registered is a room (issue 19, item 3).
+   */
+  const USED = new Set(['Calendars.ReadWrite', 'Place.Read.All']);
+
+  it('grants exactly Calendars.ReadWrite and Place.Read.All in both scripts, and no directory permission', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```(?:sh|powershell)\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    const granting = blocks.filter((b) => /permission add|New-MgServicePrincipalAppRoleAssignment/.test(b));
+    assert.equal(granting.length, 2, 'the client-secret and the managed-identity scripts');
+    for (const block of granting) {
+      const ids = [...block.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)]
+        .map((m) => m[0])
+        .filter((id) => id !== '00000003-0000-0000-c000-000000000000'); // Graph itself
+      const granted = new Set(ids.map((id) => ROLES[id] ?? `unknown role ${id}`));
+      assert.deepEqual([...granted].sort(), [...USED].sort(), block);
+    }
+  });
+
+  it('calls only the Graph paths that Calendars.ReadWrite covers (and /places, for Place.Read.All)', () => {
+    const dir = path.join(ROOT, 'shared', 'graph');
+    const source = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''))
+      .join('\n');
+    // Every string or template literal that is a Graph path: `/…`, or one built on a mailbox's or an
+    // event's path (`${usersPath(mailbox)}/…`, `${eventPath(…)}/…`).
+    const paths = [
+      ...source.matchAll(
+        /[`'](\$\{(?:usersPath|eventPath|subscriptionPath)\([^)]*\)\}[^`']*|\/[A-Za-z$][^`'\s]*)[`']/g,
+      ),
+    ].map((m) => m[1] ?? '');
+    assert.ok(paths.length >= 8, paths.join('\n'));
+    // The mailbox prefix on its own (GET /users/{id}) would need a directory permission.
+    assert.ok(!/(?:request|api)\(\s*usersPath\(/.test(source), 'a GET of the user itself');
+    for (const p of paths) {
+      const covered =
+        /^\$\{usersPath\(mailbox\)\}\/(calendar|events|calendarView)\b/.test(p) ||
+        /^\$\{eventPath\(/.test(p) ||
+        /^\$\{subscriptionPath\(/.test(p) ||
+        /^\/subscriptions\b/.test(p) ||
+        p === '/$batch' ||
+        /^\/users\/\$\{/.test(p) ||
+        /^\/places\//.test(p);
+      assert.ok(covered, `shared/graph calls ${p}: which permission covers it?`);
+    }
+  });
+});

@@ -22,13 +22,28 @@ describe('cachedSubscriptions', () => {
     assert.equal(source.reads.length, 2);
   });
 
-  it('never remembers an unknown id: a subscription saved a moment later is found at once', async () => {
+  it('remembers an unknown id for unknownTtlMs only: a subscription saved meanwhile is found after it', async () => {
+    let clock = 0;
     let saved = false;
     const source = counting(() => (saved ? facts : undefined));
-    const lookup = cachedSubscriptions(source.read);
+    const lookup = cachedSubscriptions(source.read, { unknownTtlMs: 1000, now: () => clock });
     assert.equal(await lookup('new'), undefined);
     saved = true;
+    clock = 999;
+    assert.equal(await lookup('new'), undefined);
+    assert.equal(source.reads.length, 1, 'the unknown id was not read again within its TTL');
+    clock = 1000;
     assert.deepEqual(await lookup('new'), facts);
+    assert.equal(source.reads.length, 2);
+  });
+
+  it('keeps at most maxUnknown unknown ids, dropping the oldest', async () => {
+    const source = counting(() => undefined);
+    const lookup = cachedSubscriptions(source.read, { maxUnknown: 2 });
+    for (const id of ['a', 'b', 'c', 'b', 'c']) await lookup(id);
+    assert.deepEqual(source.reads, ['a', 'b', 'c']);
+    await lookup('a');
+    assert.deepEqual(source.reads, ['a', 'b', 'c', 'a']);
   });
 
   it('keeps at most maxEntries, dropping the oldest', async () => {

@@ -125,4 +125,29 @@ describe('Workplace webhook intake: repeated deliveryIds', () => {
     assert.equal(queued.length, 0);
     assert.equal((deps.deliveries as ReturnType<typeof memoryLog>).seen.size, 0);
   });
+
+  it('refuses ids that cannot be ids (a lone surrogate, control characters, .., too long) with a 400, queueing nothing', async () => {
+    const { queued, deps, post } = harness();
+    const event = (deliveryId: string, reservationId: string): string =>
+      JSON.stringify({
+        deliveryId,
+        type: 'reservation.updated',
+        reservationId,
+        version: 3,
+        occurredAt: '2026-11-26T08:00:00Z',
+      });
+    for (const [deliveryId, reservationId, path] of [
+      ['\uD800', 'r-1', 'deliveryId'],
+      ['d-6', 'r-\uDFFF', 'reservationId'],
+      ['d-7', '..', 'reservationId'],
+      ['d-8', 'r\u0000', 'reservationId'],
+      ['d-9', 'r'.repeat(300), 'reservationId'],
+    ] as const)
+      assert.deepEqual(await post(event(deliveryId, reservationId)), {
+        status: 400,
+        error: `not a reservation event: ${path}`,
+      });
+    assert.equal(queued.length, 0);
+    assert.equal((deps.deliveries as ReturnType<typeof memoryLog>).seen.size, 0);
+  });
 });

@@ -198,4 +198,41 @@ describe('renderStatusPage', () => {
     assert.match(page, /Not read: the sync queue: HTTP 403/);
     assert.match(page, /1 not tied to a registered room/);
   });
+
+  it('refused Workplace webhooks: counted by why, with the last time; a bad signature makes the page a warning', () => {
+    const refusals = (
+      byReason: Partial<Record<'missingHeaders' | 'badSignature' | 'staleTimestamp', number>>,
+    ) => {
+      const counts = {
+        missingHeaders: 0,
+        malformedHeaders: 0,
+        staleTimestamp: 0,
+        badSignature: 0,
+        ...byReason,
+      };
+      const total = counts.missingHeaders + counts.staleTimestamp + counts.badSignature;
+      return {
+        last24Hours: total,
+        lastHour: total,
+        byReason: counts,
+        lastAt: ago(2 * MIN),
+        lastReason: 'badSignature' as const,
+      };
+    };
+    const healthy = [room('room.alpha@contoso.com', 'Alpha')];
+    const rotated = renderStatusPage(
+      report(healthy, { webhookRefusals: refusals({ badSignature: 12, staleTimestamp: 1 }) }),
+    );
+    assert.match(rotated, /id="summary" data-level="warn"/);
+    assert.match(
+      rotated,
+      /Workplace webhooks refused in the last 24 h: 13 \(1 stale timestamp, 12 bad signature; 13 in the last hour\), last <time/,
+    );
+    assert.match(rotated, /workplace-webhook-secret/);
+    const scanned = renderStatusPage(report(healthy, { webhookRefusals: refusals({ missingHeaders: 40 }) }));
+    assert.match(scanned, /id="summary" data-level="ok"/, 'requests without signature headers are scanners');
+    assert.match(scanned, /data-refused="40" data-level="ok"/);
+    const none = renderStatusPage(report(healthy, { webhookRefusals: refusals({}) }));
+    assert.match(none, /Workplace webhooks refused in the last 24 h: none/);
+  });
 });
