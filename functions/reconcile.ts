@@ -2,6 +2,7 @@
 import '../shared/telemetry/boot';
 import { app, type InvocationContext, type Timer, type TimerFunctionOptions } from '@azure/functions';
 import { getServices } from '../shared/runtime';
+import { reconcileMessage } from '../shared/queue/messages';
 
 const services = getServices();
 
@@ -10,12 +11,7 @@ export async function reconcileHandler(_timer: Timer, context: InvocationContext
   const store = await services.ready();
   const rooms = await store.rooms.list();
   for (const room of rooms) {
-    await services.enqueueSync({
-      v: 1,
-      correlationId: context.invocationId,
-      kind: 'reconcile',
-      room: room.email,
-    });
+    await services.enqueueSync(reconcileMessage(context.invocationId, room.email));
   }
   services.logger.info('Reconcile sweeps queued', {
     correlationId: context.invocationId,

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../emulators/graph/router';
 import { startAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { GraphGateway, graphCredential } from '../../shared/graph';
-import { SUBSCRIPTION_LIFETIME_MINUTES } from '../../shared/rooms/admin';
+import { SUBSCRIPTION_LIFETIME_MINUTES } from '../../shared/subscriptions/subscribe';
 import { createStorageClients } from '../../shared/storage';
 import { TABLES, createStore } from '../../shared/store';
 import { tableKey } from '../../shared/store/table';

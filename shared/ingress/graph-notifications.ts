@@ -1,6 +1,11 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { SubscriptionMessage, SyncMessage } from '../queue/messages';
+import {
+  type SubscriptionMessage,
+  type SyncMessage,
+  graphChangeMessage,
+  lifecycleMessage,
+} from '../queue/messages';
 import type { Logger } from '../telemetry/logger';
 import { safeId } from './ids';
 
@@ -161,13 +166,7 @@ export async function acceptGraphNotifications(
       accepted += 1;
       const key = lifecycle === 'missed' ? `missed ${subscription.room}` : `${lifecycle} ${n.subscriptionId}`;
       if (!lifecycleEvents.has(key))
-        lifecycleEvents.set(key, {
-          v: 1,
-          correlationId: deps.correlationId,
-          kind: 'lifecycle',
-          subscriptionId: n.subscriptionId,
-          event: lifecycle,
-        });
+        lifecycleEvents.set(key, lifecycleMessage(deps.correlationId, n.subscriptionId, lifecycle));
       continue;
     }
     const changeType = CHANGES.find((c) => c === n.changeType);
@@ -181,16 +180,17 @@ export async function acceptGraphNotifications(
     // A deleted event stays deleted, whatever order its notifications came in (ids are not reused), and
     // its message names no changeKey: one already read would make the deletion look like an echo.
     const deleted = changeType === 'deleted' || changes.get(key)?.changeType === 'deleted';
-    changes.set(key, {
-      v: 1,
-      correlationId: deps.correlationId,
-      kind: 'graphChange',
-      room: subscription.room,
-      subscriptionId: n.subscriptionId,
-      eventId: n.resourceData.id,
-      changeType: deleted ? 'deleted' : changeType,
-      ...(changeKey && !deleted ? { changeKey } : {}),
-    });
+    changes.set(
+      key,
+      graphChangeMessage({
+        correlationId: deps.correlationId,
+        room: subscription.room,
+        source: n.subscriptionId,
+        eventId: n.resourceData.id,
+        changeType: deleted ? 'deleted' : changeType,
+        changeKey: deleted ? undefined : changeKey,
+      }),
+    );
   }
   // Queued together: Graph wants its answer within 3 seconds, or it sends the whole batch again.
   await Promise.all([

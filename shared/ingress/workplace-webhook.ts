@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SyncMessage } from '../queue/messages';
+import { type SyncMessage, workplaceChangeMessage } from '../queue/messages';
 import type { Logger } from '../telemetry/logger';
 import type { RefusalReason } from '../store';
 import { verifyWebhook } from '../workplace/webhook-signature';
@@ -109,14 +109,14 @@ export async function acceptWorkplaceWebhook(
     }
   }
   try {
-    await deps.enqueueSync({
-      v: 1,
-      correlationId: deps.correlationId,
-      kind: 'workplaceChange',
-      reservationId: e.reservationId,
-      version: e.version,
-      type: e.type,
-    });
+    await deps.enqueueSync(
+      workplaceChangeMessage({
+        correlationId: deps.correlationId,
+        reservationId: e.reservationId,
+        version: e.version,
+        type: e.type,
+      }),
+    );
   } catch (err) {
     // Workplace retries a failed delivery with the same deliveryId: it must not then pass for a repeat.
     // Should this fail too, the reconcile sweep (changedSince) still brings the change within a period.

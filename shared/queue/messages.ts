@@ -160,7 +160,3 @@ export function lifecycleMessage(
 ): SubscriptionOf<'lifecycle'> {
   return { v: 1, correlationId, kind: 'lifecycle', subscriptionId, event };
 }
-
-export function subscribeMessage(correlationId: string, room: string): SubscriptionOf<'subscribe'> {
-  return { v: 1, correlationId, kind: 'subscribe', room };
-}

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GraphGateway } from '../graph';
 import { NotFound, SideError, Unauthorized } from '../errors';
-import type { SyncMessage } from '../queue/messages';
-import type { RoomRecord, Store, SubscriptionRecord } from '../store';
+import { type SyncMessage, backfillMessage, reconcileMessage } from '../queue/messages';
+import type { RoomRecord, Store } from '../store';
+import { subscribeRoom } from '../subscriptions/subscribe';
 import { safeText } from '../status/detect';
 import type { Logger } from '../telemetry/logger';
 import { redactText } from '../telemetry/redact';
@@ -14,12 +14,6 @@ import type { WorkplaceClient } from '../workplace';
  * its Workplace room in Workplace; then subscribe and backfill), list rooms with their sync status,
  * unregister (stop syncing, keep every booking), and resync.
  */
-
-/**
- * Under every maximum Graph has documented for event subscriptions (4,230 minutes, now 10,080), so the
- * create never fails on its lifetime; the renewal timer extends it long before it runs out.
- */
-export const SUBSCRIPTION_LIFETIME_MINUTES = 4200;
 
 export interface RoomAdminDeps {
   store: Store;
@@ -98,35 +92,6 @@ async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStat
   };
 }
 
-/** Creates the room's Graph subscription and records it. */
-export async function subscribeRoom(
-  room: string,
-  deps: {
-    store: Store;
-    graph: Pick<GraphGateway, 'createSubscription'>;
-    publicUrl: string;
-    now(): Date;
-  },
-): Promise<SubscriptionRecord> {
-  const clientState = randomBytes(32).toString('base64url');
-  const url = `${deps.publicUrl}/api/graph/notifications`;
-  const created = await deps.graph.createSubscription(room, {
-    notificationUrl: url,
-    lifecycleNotificationUrl: url,
-    clientState,
-    expirationDateTime: new Date(deps.now().getTime() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000),
-  });
-  const record: SubscriptionRecord = {
-    id: created.id,
-    room,
-    expiresAt: created.expirationDateTime,
-    clientState,
-    createdAt: deps.now().toISOString(),
-  };
-  await deps.store.subscriptions.save(record);
-  return record;
-}
-
 export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise<AdminReply> {
   const parsed = registration.safeParse(input);
   if (!parsed.success) {
@@ -200,7 +165,7 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
       );
     }
   }
-  await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room: email });
+  await deps.enqueueSync(backfillMessage(deps.correlationId, email));
   deps.logger.info(existing ? 'Room registered again' : 'Room registered', {
     room: email,
     workplaceRoomId,
@@ -249,9 +214,9 @@ export async function resyncRoom(
     if (!state?.withheldRemovals)
       return problem(409, 'nothingWithheld', `no removals are withheld for ${room.email}`);
     await deps.store.deltaState.save({ ...state, confirmRemovals: true });
-    await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'reconcile', room: room.email });
+    await deps.enqueueSync(reconcileMessage(deps.correlationId, room.email));
     return { status: 202, body: { room: room.email, queued: 'reconcile' } };
   }
-  await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room: room.email });
+  await deps.enqueueSync(backfillMessage(deps.correlationId, room.email));
   return { status: 202, body: { room: room.email, queued: 'backfill' } };
 }

@@ -1,7 +1,7 @@
 import { NotFound, SideError, Throttled } from '../errors';
 import type { GraphGateway } from '../graph';
-import type { SubscriptionMessage, SyncMessage } from '../queue/messages';
-import { SUBSCRIPTION_LIFETIME_MINUTES, subscribeRoom } from '../rooms/admin';
+import { type SubscriptionMessage, type SyncMessage, backfillMessage } from '../queue/messages';
+import { SUBSCRIPTION_LIFETIME_MINUTES, subscribeRoom } from './subscribe';
 import type { Store, SubscriptionRecord } from '../store';
 import type { Logger } from '../telemetry/logger';
 
@@ -36,7 +36,7 @@ async function replace(room: string, old: SubscriptionRecord | undefined, deps: 
     correlationId: deps.correlationId,
   });
   // Whatever changed while the room had no subscription reached nobody: compare everything.
-  await deps.enqueueSync({ v: 1, correlationId: deps.correlationId, kind: 'backfill', room });
+  await deps.enqueueSync(backfillMessage(deps.correlationId, room));
 }
 
 export async function handleSubscriptionMessage(
@@ -71,12 +71,7 @@ export async function handleSubscriptionMessage(
         await replace(record.room, record, deps);
       }
       // Notifications sent while it waited for reauthorization are lost.
-      await deps.enqueueSync({
-        v: 1,
-        correlationId: deps.correlationId,
-        kind: 'backfill',
-        room: record.room,
-      });
+      await deps.enqueueSync(backfillMessage(deps.correlationId, record.room));
       return;
     case 'subscriptionRemoved':
       deps.logger.warn('Graph removed the subscription; making a new one', log);
@@ -84,12 +79,7 @@ export async function handleSubscriptionMessage(
       return;
     case 'missed':
       deps.logger.warn('Graph missed notifications; backfilling the room', log);
-      await deps.enqueueSync({
-        v: 1,
-        correlationId: deps.correlationId,
-        kind: 'backfill',
-        room: record.room,
-      });
+      await deps.enqueueSync(backfillMessage(deps.correlationId, record.room));
       return;
   }
 }

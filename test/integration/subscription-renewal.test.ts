@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { SyncMessage } from '../../shared/queue/messages';
-import { subscribeRoom } from '../../shared/rooms/admin';
+import { subscribeRoom } from '../../shared/subscriptions/subscribe';
 import { renewSubscriptions, type UpkeepDeps } from '../../shared/subscriptions/upkeep';
 import { createLogger } from '../../shared/telemetry/logger';
 import { startReceiver, type Receiver } from '../helpers/notification-receiver';
