@@ -10,7 +10,16 @@ import {
 import { InvalidBookingInput } from '../recurrence/errors';
 import { toRRule, seriesStartOf } from '../recurrence/convert';
 import { expand } from '../recurrence/expand';
-import { instantOf, isLocalMidnight, parseWallClock, wallClockOf } from '../recurrence/local-time';
+import {
+  formatWall,
+  instantOf,
+  isLocalMidnight,
+  isSkipped,
+  parseWallClock,
+  spanOf,
+  wallClockOf,
+  type WallClock,
+} from '../recurrence/local-time';
 import { resolveTimeZone } from '../recurrence/time-zones';
 import { RESPONSIBLE_PROPERTY } from '../graph/properties';
 import { alignSeriesStart } from './series-start';
@@ -84,12 +93,10 @@ interface Reader {
   warn: WarningSink;
 }
 
-/** The instant of a dateTimeTimeZone; an unknown zone is read as UTC with a warning. */
-function instant(
-  value: { dateTime: string; timeZone?: string | null | undefined },
-  path: string,
-  reader: Reader,
-): Date {
+type DateTimeTimeZone = { dateTime: string; timeZone?: string | null | undefined };
+
+/** The wall-clock time and zone of a dateTimeTimeZone; an unknown zone is read as UTC with a warning. */
+function wallOf(value: DateTimeTimeZone, path: string, reader: Reader): { wall: WallClock; zone: string } {
   const wall = parseWallClock(value.dateTime, `${path}.dateTime`);
   const { zone, known } = resolveTimeZone(value.timeZone ?? 'UTC');
   if (!known) {
@@ -99,7 +106,23 @@ function instant(
       message: `unknown time zone ${JSON.stringify(value.timeZone)}; read as UTC`,
     });
   }
+  return { wall, zone };
+}
+
+/** The instant of a dateTimeTimeZone. */
+function instant(value: DateTimeTimeZone, path: string, reader: Reader): Date {
+  const { wall, zone } = wallOf(value, path, reader);
   return instantOf(wall, zone);
+}
+
+/** A start and end, a booking in an hour skipped by a daylight-saving change moved past it whole. */
+function span(
+  start: DateTimeTimeZone,
+  end: DateTimeTimeZone,
+  path: string,
+  reader: Reader,
+): { start: Date; end: Date } {
+  return spanOf(wallOf(start, `${path}.start`, reader), wallOf(end, `${path}.end`, reader));
 }
 
 /**
@@ -185,8 +208,10 @@ function occurrenceDate(occurrenceId: string, index: number, reader: Reader): st
 }
 
 /** The pattern's start on a local date: the series' wall-clock time on that day, in its zone. */
-function slotOn(date: string, seriesStart: Date, zone: string): Date {
-  const time = wallClockOf(seriesStart, zone);
+function slotOn(date: string, series: Booking, zone: string): Date {
+  const time = series.localStart
+    ? parseWallClock(series.localStart, 'localStart')
+    : wallClockOf(series.start, zone);
   const [year, month, day] = date.split('-').map(Number);
   return instantOf({ ...time, year: year ?? 0, month: month ?? 0, day: day ?? 0 }, zone);
 }
@@ -219,7 +244,7 @@ function exceptionsOf(
   (event.cancelledOccurrences ?? []).forEach((id, i) => {
     const date = occurrenceDate(id, i, reader);
     if (!date) return;
-    const originalStart = slotOn(date, series.start, reader.zone);
+    const originalStart = slotOn(date, series, reader.zone);
     exceptions.set(originalStart.getTime(), { originalStart, cancelled: true });
   });
   const changed = [
@@ -237,15 +262,14 @@ function exceptionsOf(
       ? undefined
       : /\.(\d{4}-\d{2}-\d{2})$/.exec(occurrence.occurrenceId ?? '')?.[1];
     const originalStart = idDate
-      ? slotOn(idDate, series.start, reader.zone)
+      ? slotOn(idDate, series, reader.zone)
       : originalStartOf(occurrence.originalStart, `${path}.originalStart`);
     present.push(originalStart);
     if (occurrence.type?.toLowerCase() === 'occurrence' || occurrence.isCancelled) continue;
     exceptions.set(originalStart.getTime(), {
       originalStart,
       cancelled: false,
-      start: instant(occurrence.start, `${path}.start`, reader),
-      end: instant(occurrence.end, `${path}.end`, reader),
+      ...span(occurrence.start, occurrence.end, path, reader),
       ...(occurrence.subject != null ? { subject: occurrence.subject } : {}),
     });
   }
@@ -295,8 +319,12 @@ export function bookingFromGraphEvent(input: unknown, options: GraphReadOptions 
   }
   const reader: Reader = { zone: resolved.zone, warn };
   const isAllDay = event.isAllDay ?? false;
-  const start = isAllDay ? allDayBound(event.start, 'start', reader) : instant(event.start, 'start', reader);
-  const end = isAllDay ? allDayBound(event.end, 'end', reader) : instant(event.end, 'end', reader);
+  const given = isAllDay
+    ? undefined
+    : { start: wallOf(event.start, 'start', reader), end: wallOf(event.end, 'end', reader) };
+  const { start, end } = given
+    ? spanOf(given.start, given.end)
+    : { start: allDayBound(event.start, 'start', reader), end: allDayBound(event.end, 'end', reader) };
   if (end < start) throw new InvalidBookingInput('end', 'the end is before the start');
   const rooms = roomsOf(event, options.roomEmail);
   const attendees = people(event, rooms, reader);
@@ -305,8 +333,16 @@ export function bookingFromGraphEvent(input: unknown, options: GraphReadOptions 
     event.type?.toLowerCase() !== 'occurrence' &&
     event.type?.toLowerCase() !== 'exception';
   let recurrence: string | null = null;
+  // A series given a start that its first day skips keeps that wall-clock time (Booking.localStart); a
+  // start read in another zone (UTC, as roomsync reads) cannot tell, and is taken as the time it names.
+  const localStart =
+    isSeries && given?.start.zone === reader.zone && isSkipped(given.start.wall, reader.zone)
+      ? formatWall(given.start.wall)
+      : undefined;
   if (isSeries) {
-    const seriesStart = seriesStartOf(start, reader.zone);
+    const seriesStart = localStart
+      ? { dateTime: localStart, timeZone: reader.zone }
+      : seriesStartOf(start, reader.zone);
     let value = event.recurrence;
     if (!resolved.known) {
       // In the UTC fallback the local start date can differ from the range's; the range follows the start.
@@ -328,6 +364,7 @@ export function bookingFromGraphEvent(input: unknown, options: GraphReadOptions 
     attendees,
     rooms: [...rooms],
     recurrence,
+    ...(localStart === undefined ? {} : { localStart }),
     exceptions: [],
     sensitivity: sensitivityOf(event.sensitivity),
   };

@@ -47,6 +47,12 @@ function when(instant: Date, b: Booking): DateTimeTimeZone {
   return { dateTime: formatGraphDateTime(instant, zone), timeZone: graphZoneName(zone) };
 }
 
+/** A booking's start as Graph takes it: a series' own wall-clock start when its first day skips it. */
+function startOf(b: Booking): DateTimeTimeZone {
+  if (b.localStart === undefined) return when(b.start, b);
+  return { dateTime: `${b.localStart}.0000000`, timeZone: graphZoneName(zoneOf(b)) };
+}
+
 function hostOf(b: Booking, options: GraphWriteOptions): string | undefined {
   return options.hostRoom?.trim().toLowerCase() ?? b.rooms[0];
 }
@@ -72,7 +78,7 @@ function attendeesOf(b: Booking, options: GraphWriteOptions): GraphAttendee[] {
 function recurrenceOf(b: Booking): PatternedRecurrence | null {
   if (b.recurrence === null) return null;
   return fromRRule(b.recurrence, {
-    ...seriesStartOf(b.start, zoneOf(b)),
+    dateTime: b.localStart ?? seriesStartOf(b.start, zoneOf(b)).dateTime,
     timeZone: graphZoneName(zoneOf(b)),
   });
 }
@@ -87,7 +93,7 @@ export function graphEventFromBooking(booking: Booking, options: GraphWriteOptio
   const recurrence = recurrenceOf(b);
   return {
     subject: b.subject,
-    start: when(b.start, b),
+    start: startOf(b),
     end: when(b.end, b),
     isAllDay: b.isAllDay,
     sensitivity: b.sensitivity,
@@ -108,9 +114,9 @@ export function graphPatch(before: Booking, after: Booking, options: GraphWriteO
   const b = canonicalBooking(after);
   const patch: GraphEventBody = {};
   if (a.subject !== b.subject) patch.subject = b.subject;
-  const times = (x: Booking): unknown => [when(x.start, x), when(x.end, x)];
+  const times = (x: Booking): unknown => [startOf(x), when(x.end, x)];
   if (!same(times(a), times(b))) {
-    patch.start = when(b.start, b);
+    patch.start = startOf(b);
     patch.end = when(b.end, b);
   }
   if (a.isAllDay !== b.isAllDay) patch.isAllDay = b.isAllDay;

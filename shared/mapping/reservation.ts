@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { canonicalBooking, type Booking, type BookingException } from '../model/booking';
 import { InvalidBookingInput, UnsupportedRecurrence } from '../recurrence/errors';
 import { canonicalRRule, seriesStartOf, type SeriesStart } from '../recurrence/convert';
-import { formatWallClock, instantOf, isLocalMidnight, parseWallClock } from '../recurrence/local-time';
+import {
+  formatWall,
+  formatWallClock,
+  instantOf,
+  isLocalMidnight,
+  isSkipped,
+  parseWallClock,
+  spanOf,
+} from '../recurrence/local-time';
 import { resolveTimeZone } from '../recurrence/time-zones';
 import { alignSeriesStart } from './series-start';
 import { ignoreWarnings, type WarningSink } from './warnings';
@@ -89,9 +97,17 @@ export function bookingFromReservation(
       message: `unknown time zone ${JSON.stringify(r.timeZone)}; read as UTC`,
     });
   const at = (value: string, path: string): Date => instantOf(parseWallClock(value, path), zone);
-  const start = at(r.start, 'start');
-  const end = at(r.end, 'end');
+  /** A start and end; in an hour skipped by a daylight-saving change, moved past it whole. */
+  const span = (from: string, to: string, path: string): { start: Date; end: Date } =>
+    spanOf(
+      { wall: parseWallClock(from, `${path}start`), zone },
+      { wall: parseWallClock(to, `${path}end`), zone },
+    );
+  const { start, end } = span(r.start, r.end, '');
   if (end < start) throw new InvalidBookingInput('end', 'the end is before the start');
+  // A series whose first day skips its start time keeps that time on later days (Booking.localStart).
+  const givenStart = parseWallClock(r.start, 'start');
+  const localStart = r.recurrence && isSkipped(givenStart, zone) ? formatWall(givenStart) : undefined;
   const bookedRooms = r.lines.flatMap((line, i) => {
     if (line.status === 'declined') return [];
     const email = rooms.roomEmail(line.roomId);
@@ -102,7 +118,12 @@ export function bookingFromReservation(
       );
     return [email];
   });
-  const recurrence = r.recurrence ? recurrenceOf(r.recurrence.rrule, seriesStartOf(start, zone)) : null;
+  const recurrence = r.recurrence
+    ? recurrenceOf(
+        r.recurrence.rrule,
+        localStart ? { dateTime: localStart, timeZone: zone } : seriesStartOf(start, zone),
+      )
+    : null;
   const exceptions = (r.exceptions ?? []).map((e, i): BookingException => {
     const path = `exceptions.${String(i)}`;
     const originalStart = at(e.originalStart, `${path}.originalStart`);
@@ -115,8 +136,7 @@ export function bookingFromReservation(
     return {
       originalStart,
       cancelled: false,
-      start: at(e.start, `${path}.start`),
-      end: at(e.end, `${path}.end`),
+      ...span(e.start, e.end, `${path}.`),
       ...(e.subject != null ? { subject: e.subject } : {}),
     };
   });
@@ -135,6 +155,7 @@ export function bookingFromReservation(
     })),
     rooms: bookedRooms,
     recurrence,
+    ...(localStart === undefined ? {} : { localStart }),
     exceptions,
     sensitivity: 'normal',
   };
@@ -163,7 +184,8 @@ export function reservationFromBooking(booking: Booking, rooms: RoomDirectory): 
   const wall = (instant: Date): string => formatWallClock(instant, zone);
   return {
     subject: b.subject,
-    start: wall(b.start),
+    // A series' own wall-clock start when its first day skips it, so Workplace repeats at that time.
+    start: b.localStart ?? wall(b.start),
     end: wall(b.end),
     timeZone: zone,
     responsible: b.organizer ? { email: b.organizer.email, name: b.organizer.name } : null,

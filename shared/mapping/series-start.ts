@@ -1,21 +1,29 @@
 import type { Booking } from '../model/booking';
 import { UnsupportedRecurrence } from '../recurrence/errors';
-import { firstOccurrenceStart } from '../recurrence/expand';
+import { firstOccurrence } from '../recurrence/expand';
+import { formatWall, isSkipped } from '../recurrence/local-time';
 
 /**
- * A series whose start does not fit its pattern, moved to its first real occurrence (same duration). A
- * rule Exchange cannot express is left as it is and never expanded: writing it to Exchange refuses it.
+ * A series whose start does not fit its pattern, moved to its first real occurrence (same duration, and
+ * the wall-clock start that occurrence has when a daylight-saving change skips it). A rule Exchange
+ * cannot express is left as it is and never expanded: writing it to Exchange refuses it.
  */
 export function alignSeriesStart(booking: Booking, zone: string): Booking {
   if (booking.recurrence === null) return booking;
-  let first: Date | undefined;
+  let first: ReturnType<typeof firstOccurrence>;
   try {
-    first = firstOccurrenceStart(booking.recurrence, booking.start, zone);
+    first = firstOccurrence(booking.recurrence, booking.start, zone, booking.localStart);
   } catch (err) {
     if (err instanceof UnsupportedRecurrence) return booking;
     throw err;
   }
-  if (!first || first.getTime() === booking.start.getTime()) return booking;
+  if (!first || first.start.getTime() === booking.start.getTime()) return booking;
   const duration = booking.end.getTime() - booking.start.getTime();
-  return { ...booking, start: first, end: new Date(first.getTime() + duration) };
+  const { localStart: _previous, ...rest } = booking;
+  return {
+    ...rest,
+    start: first.start,
+    end: new Date(first.start.getTime() + duration),
+    ...(isSkipped(first.local, zone) ? { localStart: formatWall(first.local) } : {}),
+  };
 }

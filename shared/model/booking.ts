@@ -1,3 +1,6 @@
+import { formatWall, instantOf, isSkipped, parseWallClock } from '../recurrence/local-time';
+import { resolveTimeZone } from '../recurrence/time-zones';
+
 /**
  * The canonical booking: what one meeting / one reservation is, read from either side into one form so
  * the sync compares like with like. Instants are UTC; `timeZone` is the IANA zone the booking lives in
@@ -43,6 +46,13 @@ export interface Booking {
   rooms: string[];
   /** An RRULE (no DTSTART) evaluated from `start` in `timeZone`, or null for a single booking. */
   recurrence: string | null;
+  /**
+   * A series' wall-clock start (`2026-10-04T02:30:00`, local to `timeZone`), kept only when `start` is not
+   * its wall-clock time: the time was skipped by a daylight-saving change on the first day, so the first
+   * occurrence is an hour later (.NET's and RFC 5545's reading), while later days keep this time. Both
+   * sides are written this wall-clock start. Absent otherwise, and for a single booking (which is moved).
+   */
+  localStart?: string;
   /** Sorted by originalStart. */
   exceptions: BookingException[];
   sensitivity: Sensitivity;
@@ -87,11 +97,28 @@ export function canonicalBooking(booking: Booking): Booking {
         exception.end.getTime() !== exception.originalStart.getTime() + duration,
     )
     .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime());
+  const { localStart: _localStart, ...rest } = booking;
+  const localStart = seriesLocalStart(booking);
   return {
-    ...booking,
+    ...rest,
     organizer,
     attendees: [...attendees.values()].sort(byEmail),
     rooms,
     exceptions,
+    ...(localStart === undefined ? {} : { localStart }),
   };
+}
+
+/** A series' localStart when it names `start` and is not its wall-clock time (Booking.localStart). */
+function seriesLocalStart(booking: Booking): string | undefined {
+  if (booking.recurrence === null || booking.localStart === undefined) return undefined;
+  const zone = resolveTimeZone(booking.timeZone).zone;
+  let wall;
+  try {
+    wall = parseWallClock(booking.localStart, 'localStart');
+  } catch {
+    return undefined;
+  }
+  if (!isSkipped(wall, zone) || instantOf(wall, zone).getTime() !== booking.start.getTime()) return undefined;
+  return formatWall(wall);
 }

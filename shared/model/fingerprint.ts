@@ -8,7 +8,8 @@ import { canonicalBooking, type Booking } from './booking';
  * Left out on purpose: display names (each side spells them its own way), attendee order and e-mail
  * case, and isAllDay and sensitivity, which Workplace cannot hold (an all-day booking is still exactly
  * its midnight-to-midnight instants). Zones that Exchange cannot tell apart (Europe/Brussels and
- * Europe/Paris are both "Romance Standard Time") count as one.
+ * Europe/Paris are both "Romance Standard Time") count as one. A series' wall-clock start counts when it
+ * is not `start`'s (Booking.localStart): 02:30 and 03:30 from a day that skips 02:30 differ on later days.
  */
 
 const VERSION = 1;
@@ -23,7 +24,10 @@ function recurrenceKey(booking: Booking): string | null {
   if (booking.recurrence === null) return null;
   const zone = resolveTimeZone(booking.timeZone).zone;
   try {
-    return canonicalRRule(booking.recurrence, seriesStartOf(booking.start, zone));
+    const start = booking.localStart
+      ? { dateTime: booking.localStart, timeZone: zone }
+      : seriesStartOf(booking.start, zone);
+    return canonicalRRule(booking.recurrence, start);
   } catch {
     // A rule the core refuses still has a stable key: its parts, sorted, in one case.
     return booking.recurrence
@@ -54,6 +58,8 @@ export function canonicalForm(booking: Booking): string {
         ? [e.originalStart.toISOString(), 'cancelled']
         : [e.originalStart.toISOString(), e.start.toISOString(), e.end.toISOString(), e.subject ?? null],
     ),
+    // Only when there is one, so that every other booking keeps the fingerprint it had.
+    ...(b.localStart === undefined ? [] : [['localStart', b.localStart]]),
   ]);
 }
 

@@ -46,7 +46,6 @@ interface Start {
   zone: string;
   /** The series' wall-clock start, as given (a time skipped on that day included). */
   wall: WallClock;
-  instant: Date;
   date: string;
   weekday: DayOfWeek;
   day: number;
@@ -56,13 +55,12 @@ interface Start {
 function readStart(start: SeriesStart): Start {
   const zone = resolveTimeZone(start.timeZone).zone;
   const wall = parseWallClock(start.dateTime, 'start.dateTime');
-  const instant = instantOf(wall, zone);
-  const local = DateTime.fromJSDate(instant, { zone });
+  // The date as given: a time skipped on it moves the instant, never the series' date.
+  const local = DateTime.fromObject({ year: wall.year, month: wall.month, day: wall.day }, { zone: 'UTC' });
   return {
     zone,
     wall,
-    instant,
-    date: localDate(instant, zone),
+    date: local.toFormat('yyyy-MM-dd'),
     weekday: DAYS[local.weekday % 7] ?? 'sunday',
     day: local.day,
     month: local.month,

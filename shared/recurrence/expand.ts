@@ -1,5 +1,5 @@
-import { fromRRule, seriesStartOf } from './convert';
-import { instantOf, wallClockOf } from './local-time';
+import { fromRRule } from './convert';
+import { formatWall, instantOf, parseWallClock, wallClockOf, type WallClock } from './local-time';
 import { compileSeries, type Series } from './series';
 import { resolveTimeZone } from './time-zones';
 
@@ -14,6 +14,8 @@ export interface Schedule {
   isAllDay: boolean;
   /** An RRULE (no DTSTART) evaluated from `start` in `timeZone`, or null for a single booking. */
   recurrence: string | null;
+  /** A series' wall-clock start when `start` is not its wall-clock time: see Booking.localStart. */
+  localStart?: string | undefined;
   /** Occurrences that differ from the pattern, keyed by the start the pattern gives them. */
   exceptions: readonly (
     | { originalStart: Date; cancelled: true }
@@ -32,11 +34,12 @@ export interface Occurrence {
 /**
  * A booking's recurrence as a series: its RRULE read as the Exchange pattern it is (`fromRRule` refuses,
  * with UnsupportedRecurrence, any rule Exchange cannot express, before anything is expanded), evaluated
- * at the series' wall-clock time in its zone (09:00 stays 09:00 across daylight-saving changes).
+ * at the series' wall-clock time in its zone (09:00 stays 09:00 across daylight-saving changes). That
+ * time is `localStart`'s when given (a start skipped by a daylight-saving change), else `start`'s.
  */
-export function seriesOf(rrule: string, start: Date, zone: string): Series {
-  const wall = wallClockOf(start, zone);
-  return compileSeries(fromRRule(rrule, seriesStartOf(start, zone)), wall, zone);
+export function seriesOf(rrule: string, start: Date, zone: string, localStart?: string): Series {
+  const wall = localStart ? parseWallClock(localStart, 'localStart') : wallClockOf(start, zone);
+  return compileSeries(fromRRule(rrule, { dateTime: formatWall(wall), timeZone: zone }), wall, zone);
 }
 
 function overlaps(start: Date, end: Date, from: Date, to: Date): boolean {
@@ -56,7 +59,7 @@ export function expand(booking: Schedule, from: Date, to: Date): Occurrence[] {
       : [];
   }
   const zone = resolveTimeZone(booking.timeZone).zone;
-  const series = seriesOf(booking.recurrence, booking.start, zone);
+  const series = seriesOf(booking.recurrence, booking.start, zone, booking.localStart);
   // An all-day occurrence spans whole local days, 23 or 25 hours on the day the clocks change.
   const days = Math.round(duration / 86_400_000);
   const endOf = (start: Date): Date =>
@@ -106,11 +109,20 @@ export function expand(booking: Schedule, from: Date, to: Date): Occurrence[] {
 
 /**
  * Where a series really begins: its start when that fits the pattern, else the first occurrence after it
- * (Outlook's reading). RFC 5545 counts a DTSTART that does not fit as an extra occurrence, so a booking
- * keeps the first real occurrence as its start and every reader agrees.
+ * (Outlook's reading), with its wall-clock time (`local`, which a daylight-saving change may skip: then
+ * `start` is an hour after it). RFC 5545 counts a DTSTART that does not fit as an extra occurrence, so a
+ * booking keeps the first real occurrence as its start and every reader agrees.
  */
-export function firstOccurrenceStart(rrule: string, start: Date, zone: string): Date | undefined {
-  return seriesOf(rrule, start, zone).first;
+export function firstOccurrence(
+  rrule: string,
+  start: Date,
+  zone: string,
+  localStart?: string,
+): { start: Date; local: WallClock } | undefined {
+  const series = seriesOf(rrule, start, zone, localStart);
+  return series.first && series.firstWallClock
+    ? { start: series.first, local: series.firstWallClock }
+    : undefined;
 }
 
 /**

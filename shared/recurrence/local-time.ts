@@ -93,6 +93,44 @@ export function instantsIn(zone: string): (wall: WallClock) => Date {
   };
 }
 
+/** Whether a wall-clock time is skipped in `zone` (clocks went forward over it): it names no instant. */
+export function isSkipped(wall: WallClock, zone: string): boolean {
+  const back = wallClockOf(instantOf(wall, zone), zone);
+  return (
+    back.year !== wall.year ||
+    back.month !== wall.month ||
+    back.day !== wall.day ||
+    back.hour !== wall.hour ||
+    back.minute !== wall.minute ||
+    back.second !== wall.second
+  );
+}
+
+/** `2026-10-04T02:30:00`: a wall-clock time as Workplace writes it (and Graph, without its fraction). */
+export function formatWall(wall: WallClock): string {
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`;
+}
+
+/**
+ * A start and end given as wall-clock times, as instants. A start skipped by a daylight-saving change
+ * moves forward by the gap (.NET's reading); when that puts it at or after the end (02:30–03:00 on the
+ * change day), the end moves with it, keeping the booking's wall-clock length: the booking is shifted,
+ * as Outlook shifts it, rather than turned inside out.
+ */
+export function spanOf(
+  start: { wall: WallClock; zone: string },
+  end: { wall: WallClock; zone: string },
+): { start: Date; end: Date } {
+  const from = instantOf(start.wall, start.zone);
+  const to = instantOf(end.wall, end.zone);
+  if (to > from || start.zone !== end.zone || !isSkipped(start.wall, start.zone))
+    return { start: from, end: to };
+  const naive = (w: WallClock): number =>
+    Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+  return { start: from, end: new Date(from.getTime() + naive(end.wall) - naive(start.wall)) };
+}
+
 export function wallClockOf(instant: Date, zone: string): WallClock {
   const local = DateTime.fromJSDate(instant, { zone });
   return {

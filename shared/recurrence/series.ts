@@ -59,6 +59,8 @@ function relativeDay(year: number, month: number, weekdays: ReadonlySet<number>,
 export interface Series {
   /** The original start of the first occurrence, or undefined when the range holds none. */
   readonly first: Date | undefined;
+  /** That occurrence's wall-clock time as the pattern gives it (which a daylight-saving change may skip). */
+  readonly firstWallClock: WallClock | undefined;
   /** The original starts from `from` to `to`, both included, in order. */
   startsBetween(from: Date, to: Date): Date[];
   /** Whether `instant` is the original start of one of the series' occurrences. */
@@ -186,23 +188,26 @@ export function compileSeries(recurrence: PatternedRecurrence, start: WallClock,
   const inRange = (day: Day): boolean =>
     firstDay !== undefined && day >= firstDay && day <= lastDay && day <= (numbered?.at(-1) ?? LAST_DAY);
 
+  /** The series' wall-clock time on a date (it may be skipped there: `slot` then moves it forward). */
+  const wallOn = (day: Day): WallClock => ({
+    ...dateOf(day),
+    hour: start.hour,
+    minute: start.minute,
+    second: start.second,
+    millisecond: start.millisecond,
+  });
   const place = instantsIn(zone);
-  const slot = (day: Day): Date =>
-    place({
-      ...dateOf(day),
-      hour: start.hour,
-      minute: start.minute,
-      second: start.second,
-      millisecond: start.millisecond,
-    });
+  const slot = (day: Day): Date => place(wallOn(day));
   const isDate = (day: Day): boolean => {
     if (!inRange(day)) return false;
     if (numbered) return numbered.includes(day);
     return datesIn(periodOf(day)).includes(day);
   };
 
+  const hasFirst = firstDay !== undefined && inRange(firstDay);
   return {
-    first: firstDay === undefined || !inRange(firstDay) ? undefined : slot(firstDay),
+    first: hasFirst ? slot(firstDay) : undefined,
+    firstWallClock: hasFirst ? wallOn(firstDay) : undefined,
 
     startsBetween(from: Date, to: Date): Date[] {
       if (!(from <= to)) return [];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { Booking, BookingException } from '../../shared/model';
 import { expand, toRRule, type PatternedRecurrence } from '../../shared/recurrence';
+import { formatWall, isSkipped, wallClockOf } from '../../shared/recurrence/local-time';
 
 /** fast-check generators for the recurrence and mapping properties. */
 
@@ -160,6 +161,15 @@ export const booking: fc.Arbitrary<Booking> = fc
     if (!first) return { ...base, recurrence: null };
     base.start = first.start;
     base.end = first.end; // whole local days for an all-day series: expand keeps them so
+    // The series' time on its first date, which a daylight-saving change may skip (Booking.localStart).
+    const time = wallClockOf(start, zone);
+    const nominal = {
+      ...wallClockOf(first.start, zone),
+      hour: time.hour,
+      minute: time.minute,
+      second: time.second,
+    };
+    if (!g.allDay && isSkipped(nominal, zone)) base.localStart = formatWall(nominal);
     const exceptions: BookingException[] = [];
     for (const pick of g.exceptionPicks) {
       const slot = slots[pick.at % Math.max(slots.length, 1)];
