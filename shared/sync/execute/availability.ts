@@ -2,6 +2,7 @@ import { organizerOf, reservationIdOf, type GraphEvent } from '../../graph/event
 import type { Booking } from '../../model';
 import type { SyncedRooms } from '../booking-of';
 import { transactionIdFor } from '../link-record';
+import { syncWindow } from '../window';
 import type { SyncDeps } from '../ports';
 import { clashingItems, slotsOf } from './exchange-checks';
 
@@ -26,13 +27,13 @@ export async function availability(
   rooms: SyncedRooms,
   deps: Pick<SyncDeps, 'exchange' | 'store' | 'clock' | 'horizonDays'>,
 ): Promise<Availability> {
-  const horizon = new Date(deps.clock.now().getTime() + deps.horizonDays * 86_400_000);
-  const slots = slotsOf(booking, horizon);
+  const { start: from, end: horizon } = syncWindow(deps);
+  const slots = slotsOf(booking, from, horizon);
   const strays: Availability['strays'] = [];
   if (slots.length === 0) return { busy: undefined, strays };
-  const from = new Date(Math.min(...slots.map((s) => s.start.getTime())));
-  const to = new Date(Math.max(...slots.map((s) => s.end.getTime())));
-  const items = await deps.exchange.calendarView(room, from, to);
+  const first = new Date(Math.min(...slots.map((s) => s.start.getTime())));
+  const last = new Date(Math.max(...slots.map((s) => s.end.getTime())));
+  const items = await deps.exchange.calendarView(room, first, last);
   // Meetings found to be this reservation's own: every occurrence of a series is an item of its own.
   const own = new Set(ownMeetings);
   for (const item of clashingItems(items, slots, transactionIdFor(reservationId, room), ownMeetings)) {

@@ -49,11 +49,15 @@ export function expressible<T>(
   }
 }
 
-/** The booking's slots up to the horizon: every occurrence of a series, not just the first. */
-export function slotsOf(booking: Booking, horizon: Date): { start: Date; end: Date }[] {
+/**
+ * The booking's slots from `from` up to the horizon: every occurrence of a series, not just the first
+ * (those already over cannot clash with anything being booked now, and a long-running series expanded
+ * from its start would spend the expansion's budget on the past).
+ */
+export function slotsOf(booking: Booking, from: Date, horizon: Date): { start: Date; end: Date }[] {
   return booking.recurrence === null
     ? [{ start: booking.start, end: booking.end }]
-    : expand(booking, booking.start, horizon).filter((o) => !o.cancelled);
+    : expand(booking, booking.start > from ? booking.start : from, horizon).filter((o) => !o.cancelled);
 }
 
 /**
