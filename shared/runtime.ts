@@ -7,6 +7,7 @@ import { createStorageClients, type StorageClients } from './storage';
 import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './telemetry/logger';
 import { currentTraceparent } from './telemetry/tracing';
+import { ignoreEffects } from './sync/effects';
 import type { Clock, SyncDeps } from './sync/ports';
 import { WorkplaceClient } from './workplace';
 
@@ -107,6 +108,7 @@ export function getServices(): Services {
         queue: { enqueue: enqueueSync },
         clock,
         logger: log,
+        effects: ignoreEffects,
         horizonDays: config.syncHorizonDays,
       }),
     };

@@ -111,8 +111,6 @@ export const scenario = {
           displayName: email,
           timeZone: 'UTC',
           registeredAt: new Date().toISOString(),
-          lastSyncAt: null,
-          lastError: null,
         });
 
       const queue = new MemoryQueue();

@@ -106,8 +106,6 @@ export const scenario = {
             displayName: email,
             timeZone: 'UTC',
             registeredAt: new Date().toISOString(),
-            lastSyncAt: null,
-            lastError: null,
           }),
         );
         subscriptionRows.push(

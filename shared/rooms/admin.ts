@@ -36,6 +36,11 @@ export interface RoomStatus {
   subscription: { id: string; expiresAt: string } | null;
   lastSyncAt: string | null;
   lastError: string | null;
+  /**
+   * Removals the room's sweep found at once and did not apply (never mass-delete on a guess), waiting
+   * for an administrator's confirmation; null when none wait.
+   */
+  withheldRemovals: { count: number; confirm: string } | null;
   bookings: number;
   conflicts: number;
   /** Bookings left unsynced on purpose (a pattern Exchange cannot express), with why. */
@@ -69,15 +74,30 @@ function shown(text: string, room?: string): string {
 }
 
 async function statusOf(room: RoomRecord, deps: RoomAdminDeps): Promise<RoomStatus> {
-  const [subscriptions, bookings, conflicts] = await Promise.all([
+  const [subscriptions, bookings, conflicts, status, sweep] = await Promise.all([
     deps.store.subscriptions.forRoom(room.email),
     deps.store.links.countForRoom(room.email),
     deps.store.conflicts.forRoom(room.email),
+    deps.store.roomStatus.get(room.email),
+    deps.store.deltaState.get(room.email),
   ]);
+  const withheld = sweep?.confirmRemovals === true ? 0 : (sweep?.withheldRemovals ?? 0);
+  const lastError =
+    status?.lastError && (!status.lastSync || status.lastError.at > status.lastSync.at)
+      ? status.lastError.reason
+      : null;
   const latest = subscriptions.sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
   return {
     ...room,
-    lastError: room.lastError === null ? null : shown(room.lastError, room.email),
+    lastSyncAt: status?.lastSync?.at ?? null,
+    lastError: lastError === null ? null : shown(lastError, room.email),
+    withheldRemovals:
+      withheld > 0
+        ? {
+            count: withheld,
+            confirm: `POST /api/rooms/${encodeURIComponent(room.email)}/resync?confirmRemovals=true`,
+          }
+        : null,
     subscription: latest ? { id: latest.id, expiresAt: latest.expiresAt } : null,
     bookings,
     conflicts: conflicts.filter((c) => !NOT_SYNCED_REASONS.has(c.reason)).length,
@@ -144,8 +164,6 @@ export async function registerRoom(input: unknown, deps: RoomAdminDeps): Promise
     displayName: workplaceRoom.name,
     timeZone: workplaceRoom.timeZone,
     registeredAt: deps.now().toISOString(),
-    lastSyncAt: null,
-    lastError: null,
   };
   await deps.store.rooms.save(room);
   if (!(await deps.store.subscriptions.hasLive(email, deps.now()))) {

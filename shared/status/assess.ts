@@ -109,9 +109,6 @@ export function subscriptionState(subscriptions: SubscriptionRecord[], now: Date
   return { state, current, live };
 }
 
-const later = (a: string | null | undefined, b: string | null | undefined): string | null =>
-  !a ? (b ?? null) : !b ? a : a > b ? a : b;
-
 /** "3 min", "2 h 5 min", "4 d 3 h": a duration at a glance. */
 export function span(ms: number): string {
   const abs = Math.abs(ms);
@@ -166,7 +163,7 @@ export function assessRoom(facts: RoomFacts, now: Date): RoomAssessment {
     add('error', 'subscription', `Lifecycle event ${item.lifecycle ?? ''} could not be handled`);
   }
 
-  const lastSyncAt = later(status?.lastSync?.at, room.lastSyncAt);
+  const lastSyncAt = status?.lastSync?.at ?? null;
   if (!lastSyncAt) {
     if (age(room.registeredAt) > SWEEP_PERIOD_MS) add('warn', 'sync', 'Never synced since registration');
   } else if (age(lastSyncAt) > STALE_SYNC_MS) {
@@ -197,13 +194,6 @@ export function assessRoom(facts: RoomFacts, now: Date): RoomAssessment {
       'errors',
       `Failing: ${String(status.failuresSinceSync)} failed ${status.failuresSinceSync === 1 ? 'try' : 'tries'} since the last success`,
     );
-  } else if (
-    room.lastError &&
-    room.lastSyncAt &&
-    withheld === 0 &&
-    (!status?.lastSync || status.lastSync.at < room.lastSyncAt)
-  ) {
-    add('error', 'errors', 'The room records a failed sync');
   }
 
   const all = facts.conflicts ?? [];

@@ -100,7 +100,7 @@ function subscriptionCell(assessment: RoomAssessment, lifecycle: PoisonItem[], n
   )}</td>`;
 }
 
-function syncCell({ room, status }: RoomFacts, assessment: RoomAssessment, now: Date): Markup {
+function syncCell({ status }: RoomFacts, assessment: RoomAssessment, now: Date): Markup {
   const at = assessment.lastSyncAt;
   const last = status?.lastSync;
   return h`<td class="cell-${levelOf(assessment, 'sync')}" data-last-sync="${at ?? ''}">${
@@ -108,7 +108,7 @@ function syncCell({ room, status }: RoomFacts, assessment: RoomAssessment, now: 
       ? h`<strong>${relative(at, now)}</strong><div class="small">${time(at)}</div>`
       : h`<strong>never</strong>`
   }${last && h`<div class="small">last message: ${last.kind} <span class="mono">${last.correlationId}</span></div>`}${
-    room.lastSyncAt && h`<div class="small">last sweep ${time(room.lastSyncAt)}</div>`
+    status?.lastSweep && h`<div class="small">last sweep ${time(status.lastSweep.at)}</div>`
   }</td>`;
 }
 

@@ -63,9 +63,17 @@ export interface DeclineSeen {
   bookingWindow: boolean;
 }
 
+/** The last sweep (reconcile) or full comparison (backfill) of the room that went through. */
+export interface LastSweep {
+  at: string;
+  kind: string;
+  correlationId: string;
+}
+
 export interface RoomStatusRecord {
   room: string;
   lastSync: LastSync | null;
+  lastSweep: LastSweep | null;
   lastChange: LastChange | null;
   /** Failed tries of messages about the room, ever recorded. */
   errors: number;
@@ -93,6 +101,8 @@ export interface RoomOutcome {
   change?: { lagMs: number | null; lagFrom: LagBasis | null };
   subject?: 'replaced' | 'prefixed' | 'kept';
   declines?: Omit<DeclineSeen, 'at' | 'correlationId'>[];
+  /** Set when the message was the room's sweep or full comparison, and it went through. */
+  sweep?: true;
 }
 
 const PARTITION = 'room';
@@ -101,6 +111,7 @@ const PARTITION = 'room';
 type Columns = Partial<{
   room: string;
   lastSync: string;
+  lastSweep: string;
   lastChange: string;
   errors: number;
   failuresSinceSync: number;
@@ -130,6 +141,7 @@ function recordOf(entity: Columns, fallbackRoom: string): RoomStatusRecord {
   return {
     room: typeof entity.room === 'string' ? entity.room : fallbackRoom,
     lastSync: parsed(entity.lastSync) as LastSync | null,
+    lastSweep: parsed(entity.lastSweep) as LastSweep | null,
     lastChange: parsed(entity.lastChange) as LastChange | null,
     errors: count(entity.errors),
     failuresSinceSync: count(entity.failuresSinceSync),
@@ -151,6 +163,7 @@ export function columnsOf(outcome: RoomOutcome, current: RoomStatusRecord | unde
   if (outcome.error === undefined) {
     columns.lastSync = JSON.stringify({ at, kind, correlationId } satisfies LastSync);
     columns.failuresSinceSync = 0;
+    if (outcome.sweep) columns.lastSweep = JSON.stringify({ at, kind, correlationId } satisfies LastSweep);
   } else {
     columns.errors = (current?.errors ?? 0) + 1;
     columns.failuresSinceSync = (current?.failuresSinceSync ?? 0) + 1;

@@ -1,6 +1,10 @@
 import type { JsonTable } from './table';
 
-/** A registered room: an Exchange room mailbox linked to a Workplace room, and how its sync is doing. */
+/**
+ * A registered room: an Exchange room mailbox linked to a Workplace room. Registration only; how its
+ * sync is going is the room's status row (room-status.ts). Rows written before that split may still
+ * carry `lastSyncAt` and `lastError`, which nothing reads.
+ */
 export interface RoomRecord {
   /** The room mailbox, lowercased. */
   email: string;
@@ -9,8 +13,6 @@ export interface RoomRecord {
   /** IANA. */
   timeZone: string;
   registeredAt: string;
-  lastSyncAt: string | null;
-  lastError: string | null;
 }
 
 const PARTITION = 'room';
@@ -31,17 +33,6 @@ export class RoomRepository {
   /** Registers (or re-registers) a room; registering twice leaves one room. */
   async save(room: RoomRecord): Promise<void> {
     await this.table.put(PARTITION, room.email.toLowerCase(), { ...room, email: room.email.toLowerCase() });
-  }
-
-  /** Records how a sync of the room went; a room unregistered meanwhile stays unregistered. */
-  async recordSync(email: string, at: Date, error: string | null): Promise<void> {
-    const current = await this.table.get(PARTITION, email.toLowerCase());
-    if (!current) return;
-    await this.table.put(PARTITION, email.toLowerCase(), {
-      ...current.value,
-      lastSyncAt: at.toISOString(),
-      lastError: error,
-    });
   }
 
   async remove(email: string): Promise<void> {

@@ -35,7 +35,7 @@ export async function backfillRoom(
   deps: SyncDeps,
   onSynced: (message: GraphChange, outcome: SyncOutcome) => Promise<void> = () => Promise.resolve(),
 ): Promise<BackfillOutcome> {
-  const rooms = await syncedRooms(deps.store);
+  const rooms = await syncedRooms(deps);
   const enqueue = (message: SyncMessage): Promise<void> => deps.queue.enqueue(message);
   const roomId = rooms.workplaceRoomId(room);
   if (!roomId) return { synced: 0, queued: 0 };

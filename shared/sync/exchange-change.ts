@@ -8,8 +8,11 @@ import type { SyncDeps } from './ports';
 import { releaseRoom } from './room-release';
 import { settle, type SyncOutcome } from './settle';
 import { exchangeSide, readEvent, readReservation, syncedRooms, type ExchangeSide } from './sides';
+import { hostRoomFor } from './execute/exchange-checks';
 import {
+  adoptMovedEvent,
   eventClaimKeys,
+  movedHere,
   isStrayEvent,
   recordForUnlinkedEvent,
   roomLeaves,
@@ -53,7 +56,7 @@ export async function syncGraphChange(
   const first = triageNotification(message, known, copy);
   if (first === 'echo') return echo(known);
   if (first === 'unlinkedDeleted') return { rule: 'unlinkedDeleted', writes: 0 };
-  const rooms = listed?.rooms ?? (await syncedRooms(deps.store));
+  const rooms = listed?.rooms ?? (await syncedRooms(deps));
   if (!rooms.emails.has(message.room)) return { rule: 'notSynced', writes: 0, skipped: 'notSynced' };
   const exchange =
     listed?.event.id === message.eventId
@@ -124,9 +127,25 @@ async function syncOwnCopy(
         event: exchange.event,
       })
     ) {
-      await deps.exchange.deleteEvent(message.room, message.eventId);
-      if (claimed.length > 0) await deps.store.links.releaseClaims(record.id, claimed);
-      return { rule: 'strayEvent', writes: 1 };
+      const reservation = await readReservation(link.value.reservationId ?? reservationId, deps, rooms);
+      const host = reservation && hostRoomFor(reservation.booking, reservation.reservation, rooms);
+      if (!movedHere(link.value, message.room, host)) {
+        await deps.exchange.deleteEvent(message.room, message.eventId);
+        deps.effects.touched(message.room);
+        if (claimed.length > 0) await deps.store.links.releaseClaims(record.id, claimed);
+        return { rule: 'strayEvent', writes: 1 };
+      }
+      deps.logger.info('The booking’s event moved here and its link was not saved; adopted', {
+        room: message.room,
+        eventId: message.eventId,
+        linkId: link.value.id,
+      });
+      const adopted = adoptMovedEvent(link.value, exchange);
+      return settle(
+        link,
+        { record: adopted, exchange, workplace: reservation, rooms, correlationId: message.correlationId },
+        deps,
+      );
     }
     record = recordForUnlinkedEvent(link, record, reservationId, message.room);
   }

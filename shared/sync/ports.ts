@@ -11,6 +11,7 @@ import type {
 } from '../store';
 import type { Lookup } from '../store/links';
 import type { Logger } from '../telemetry/logger';
+import type { EffectLog } from './effects';
 import type { Reservation, ReservationQuery, ReservationWrite } from '../workplace';
 
 /**
@@ -92,10 +93,7 @@ export interface SyncStore {
     get(room: string): Promise<DeltaStateRecord | undefined>;
     save(state: DeltaStateRecord): Promise<void>;
   };
-  rooms: {
-    list(): Promise<RoomRecord[]>;
-    recordSync(room: string, at: Date, error: string | null): Promise<void>;
-  };
+  rooms: { list(): Promise<RoomRecord[]> };
   roomStatus: { record(outcomes: RoomOutcome[]): Promise<void> };
 }
 
@@ -116,6 +114,8 @@ export interface SyncDeps {
   queue: SyncQueue;
   clock: Clock;
   logger: Logger;
+  /** Where the run reports what it did to each room (the rooms' status is written from it). */
+  effects: EffectLog;
   /** How far ahead bookings are kept in sync (design §5), in days. */
   horizonDays: number;
 }

@@ -48,7 +48,7 @@ export async function reconcileRoom(
   deps: SyncDeps,
 ): Promise<SweepOutcome> {
   const enqueue = (message: SyncMessage): Promise<void> => deps.queue.enqueue(message);
-  const rooms = await syncedRooms(deps.store);
+  const rooms = await syncedRooms(deps);
   const roomId = rooms.workplaceRoomId(room);
   if (!roomId) return { firstRound: false, exchangeChanges: 0, workplaceChanges: 0 };
   const now = deps.clock.now();

@@ -16,7 +16,7 @@ export async function checkRooms(
   message: Extract<SyncMessage, { kind: 'roomCheck' }>,
   deps: SyncDeps,
 ): Promise<SyncOutcome> {
-  const rooms = await syncedRooms(deps.store);
+  const rooms = await syncedRooms(deps);
   const first = await deps.store.links.get(message.linkId);
   const iCalUId = first?.value.iCalUId;
   if (!first || !iCalUId) return { rule: 'roomCheckGone', writes: 0 };
@@ -36,6 +36,7 @@ export async function checkRooms(
   let writes = 0;
   for (const room of invited) {
     const found = await deps.exchange.findByICalUId(room, iCalUId);
+    deps.effects.sawCopy(room, found, false);
     if (found && holdsBooking(found)) {
       const outcome = await syncGraphChange(
         exchangeItemMessage(room, found.id, message.correlationId, 'roomCheck'),

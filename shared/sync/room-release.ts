@@ -55,6 +55,7 @@ export async function releaseRoom(
   let declined: Reservation;
   try {
     declined = await deps.workplace.declineLine(workplace.reservation.id, roomId, reason);
+    deps.effects.declinedLine(roomId, declined);
   } catch (err) {
     // The link as it was, so the retry of this change finds the room's copy to release again.
     await links.endLease(link.value, etag);

@@ -5,7 +5,7 @@ import type { LinkRecord } from '../store';
 import type { Reservation } from '../workplace';
 import { directoryOf, exchangeBooking, holdsBooking, liveLines, type SyncedRooms } from './booking-of';
 import { bookingFromReservation } from '../mapping';
-import type { SyncDeps, SyncStore } from './ports';
+import type { SyncDeps } from './ports';
 
 /** The two sides of a booking as a worker reads them (through the ports), and the link being updated. */
 
@@ -31,14 +31,16 @@ export interface Sides {
 }
 
 /** The rooms roomsync syncs, read once per change. */
-export async function syncedRooms(store: Pick<SyncStore, 'rooms'>): Promise<SyncedRooms> {
-  return directoryOf(await store.rooms.list());
+export async function syncedRooms(deps: Pick<SyncDeps, 'store' | 'effects'>): Promise<SyncedRooms> {
+  const rooms = await deps.store.rooms.list();
+  deps.effects.registered(rooms);
+  return directoryOf(rooms);
 }
 
 /** A reservation as the sync compares it; undefined when gone, cancelled, or declined in every room. */
 export async function readReservation(
   id: string | null | undefined,
-  deps: Pick<SyncDeps, 'workplace'>,
+  deps: Pick<SyncDeps, 'workplace' | 'effects'>,
   rooms: SyncedRooms,
 ): Promise<WorkplaceSide | undefined> {
   if (!id) return undefined;
@@ -49,6 +51,7 @@ export async function readReservation(
     if (err instanceof NotFound) return undefined;
     throw err;
   }
+  deps.effects.sawReservation(reservation);
   if (reservation.cancelled) return undefined;
   const live = liveLines(reservation, rooms);
   if (live.lines.every((line) => line.status === 'declined')) return undefined;
@@ -68,10 +71,12 @@ export function exchangeSide(
 export async function readEvent(
   room: string,
   eventId: string,
-  deps: Pick<SyncDeps, 'exchange'>,
+  deps: Pick<SyncDeps, 'exchange' | 'effects'>,
   rooms: SyncedRooms,
 ): Promise<ExchangeSide | undefined> {
-  return exchangeSide(room, await deps.exchange.getEvent(room, eventId), rooms);
+  const event = await deps.exchange.getEvent(room, eventId);
+  deps.effects.sawCopy(room, event, true);
+  return exchangeSide(room, event, rooms);
 }
 
 /**
@@ -81,7 +86,7 @@ export async function readEvent(
  */
 export async function readMeeting(
   linked: LinkRecord,
-  deps: Pick<SyncDeps, 'exchange'>,
+  deps: Pick<SyncDeps, 'exchange' | 'effects'>,
   rooms: SyncedRooms,
 ): Promise<ExchangeSide | undefined> {
   const host = linked.copies.find((c) => c.room === linked.organizerRoom);
@@ -97,11 +102,12 @@ export async function readMeeting(
 export async function findMeeting(
   iCalUId: string,
   candidates: string[],
-  deps: Pick<SyncDeps, 'exchange'>,
+  deps: Pick<SyncDeps, 'exchange' | 'effects'>,
   rooms: SyncedRooms,
 ): Promise<ExchangeSide | undefined> {
   for (const room of candidates) {
     const found = await deps.exchange.findByICalUId(room, iCalUId);
+    deps.effects.sawCopy(room, found, false);
     if (!found) continue;
     // Read whole, as every copy the sync compares is (a series' exceptions expanded).
     const exchange = await readEvent(room, found.id, deps, rooms);

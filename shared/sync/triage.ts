@@ -2,7 +2,8 @@ import { organizerOf, type GraphEvent } from '../graph/event';
 import type { SyncMessage } from '../queue/messages';
 import type { DeltaStateRecord, LinkRecord, Versioned } from '../store';
 import type { SyncedRooms } from './booking-of';
-import { alreadyRead, alreadySeen } from './link-record';
+import { fingerprint } from '../model';
+import { alreadyRead, alreadySeen, recordCopy } from './link-record';
 import type { Plan, TriageRule } from './plan';
 import type { ClaimKind } from './ports';
 import type { ExchangeSide, WorkplaceSide } from './sides';
@@ -100,6 +101,27 @@ export function isStrayEvent(args: {
     hostCopy.eventId !== eventId &&
     organizerOf(event) === room
   );
+}
+
+/**
+ * A would-be stray that is the booking's new event after all: the reservation's host room is now this
+ * room while the link still names the old host's event (a move whose create took effect but whose answer,
+ * and so the link's save, was lost). It is adopted: what the link knew of the old meeting goes (the move
+ * deleted it, and its copies going away is no news), and this event is the booking as roomsync wrote it.
+ */
+export function movedHere(link: LinkRecord, room: string, currentHost: string | undefined): boolean {
+  return currentHost === room && link.organizerRoom !== null && link.organizerRoom !== room;
+}
+
+export function adoptMovedEvent(link: LinkRecord, exchange: ExchangeSide): LinkRecord {
+  return {
+    ...link,
+    organizerRoom: exchange.room,
+    iCalUId: exchange.event.iCalUId ?? null,
+    copies: recordCopy([], exchange.room, exchange.event),
+    releasedRooms: [],
+    exchangeFingerprint: fingerprint(exchange.booking),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Stale, Throttled } from '../errors';
 import { roomCheckMessage, type SyncMessage } from '../queue/messages';
-import { watchSync, type SyncProbe } from '../status/probe';
+import { roomOutcomes, type RunReport } from '../status/outcomes';
+import { RunEffects } from './effects';
 import { telemetryMetrics, type Direction } from '../telemetry/metrics';
 import { backfillRoom } from './backfill';
 import { LinkInProgress } from './claims';
@@ -41,45 +42,42 @@ function lostRace(err: unknown): boolean {
   return err instanceof Stale;
 }
 
-async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<void> {
+/** Runs the message once; returns how many writes to either side it made. */
+async function runOnce(message: SyncMessage, env: WorkerEnv): Promise<number> {
   const { deps } = env;
   const log = deps.logger;
   switch (message.kind) {
     case 'graphChange': {
-      await syncedExchangeChange(message, await syncGraphChange(message, deps), env);
-      return;
+      const outcome = await syncGraphChange(message, deps);
+      await syncedExchangeChange(message, outcome, env);
+      return outcome.writes;
     }
     case 'workplaceChange': {
       const outcome = await syncWorkplaceChange(message, deps);
       log.info('Synced a Workplace change', { reservationId: message.reservationId, ...outcome });
       measure(message, outcome, 'workplaceToExchange', env);
       await scheduleRoomCheck(message, outcome, env);
-      return;
+      return outcome.writes;
     }
     case 'reconcile': {
+      // Withheld removals stay in the room's sweep state, which the status page reads and explains.
       const outcome = await reconcileRoom(message.room, message.correlationId, deps);
-      await deps.store.rooms.recordSync(
-        message.room,
-        deps.clock.now(),
-        outcome.withheldRemovals
-          ? `The sweep found ${String(outcome.withheldRemovals)} bookings removed at once in Exchange and did not apply it (a revoked permission looks the same). If they are really gone: POST /api/rooms/${message.room}/resync?confirmRemovals=true`
-          : null,
-      );
       log.info('Reconciled a room', { room: message.room, ...outcome });
-      return;
+      return 0;
     }
     case 'roomCheck': {
       const outcome = await checkRooms(message, deps);
       log.info('Checked the rooms of a booking', { linkId: message.linkId, ...outcome });
-      return;
+      return outcome.writes;
     }
     case 'backfill': {
-      const outcome = await backfillRoom(message.room, message.correlationId, deps, (item, synced) =>
-        syncedExchangeChange(item, synced, env),
-      );
-      await deps.store.rooms.recordSync(message.room, deps.clock.now(), null);
+      let writes = 0;
+      const outcome = await backfillRoom(message.room, message.correlationId, deps, (item, synced) => {
+        writes += synced.writes;
+        return syncedExchangeChange(item, synced, env);
+      });
       log.info('Backfilled a room', { room: message.room, ...outcome });
-      return;
+      return writes;
     }
   }
 }
@@ -121,11 +119,10 @@ async function scheduleRoomCheck(message: SyncMessage, outcome: SyncOutcome, env
 }
 
 /** Runs the change, and again from a fresh read each time it loses a race, a few times. */
-async function runWithRereads(message: SyncMessage, env: WorkerEnv): Promise<void> {
+async function runWithRereads(message: SyncMessage, env: WorkerEnv): Promise<number> {
   for (let rerun = 0; ; rerun += 1) {
     try {
-      await runOnce(message, env);
-      return;
+      return await runOnce(message, env);
     } catch (err) {
       if (!lostRace(err) || rerun >= MAX_RERUNS) throw err;
       env.deps.logger.info('Lost a race with another writer; reading again', {
@@ -146,10 +143,19 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
   const log = deps.logger;
   const requeue = (again: SyncMessage, delayMs: number): Promise<void> =>
     deps.queue.enqueue(again, { visibilityTimeoutSeconds: Math.ceil(delayMs / 1000) });
-  // The rooms' status (GET /api/status) is read off the calls the message makes, and written once at the end.
-  const probe = watchSync(message, deps, env.insertedAt);
+  // The run reports what it did to each room; the rooms' status (GET /api/status) is written from it
+  // once, at the end.
+  const effects = new RunEffects();
+  const report = (writes: number, error?: unknown) => ({
+    message,
+    effects,
+    writes,
+    error,
+    insertedAt: env.insertedAt,
+  });
+  let writes: number;
   try {
-    await runWithRereads(message, { ...env, deps: probe.deps });
+    writes = await runWithRereads(message, { ...env, deps: { ...deps, effects } });
   } catch (err) {
     const waits = message.waits ?? 0;
     if (err instanceof LinkInProgress && waits < MAX_WAITS) {
@@ -165,22 +171,27 @@ export async function processSyncMessage(message: SyncMessage, env: WorkerEnv): 
       return;
     }
     // The room's status shows the last failure; the message is retried, then poisoned.
-    if (message.kind === 'graphChange' || message.kind === 'backfill' || message.kind === 'reconcile') {
-      await deps.store.rooms.recordSync(message.room, deps.clock.now(), ensureError(err).message);
-    }
-    await recordStatus(probe, deps, err);
+    await recordStatus(report(0, err), deps);
     throw err;
   }
-  await recordStatus(probe, deps);
+  await recordStatus(report(writes), deps);
 }
 
 /**
  * One write of the rooms' status per message. Never fails the message: a status that could not be
  * written is logged, and the next message about the room writes it again.
  */
-async function recordStatus(probe: SyncProbe, deps: WorkerEnv['deps'], error?: unknown): Promise<void> {
+async function recordStatus(
+  run: Omit<RunReport, 'registered' | 'now'>,
+  deps: WorkerEnv['deps'],
+): Promise<void> {
   try {
-    const outcomes = await probe.outcomes(error);
+    // The sync read the registered rooms for almost every message; read here only if it did not and a
+    // Workplace room id needs its mailbox.
+    const registered =
+      run.effects.registeredRooms ??
+      (run.effects.roomIds.size > 0 ? await deps.store.rooms.list() : undefined);
+    const outcomes = roomOutcomes({ ...run, registered, now: deps.clock.now() });
     if (outcomes.length > 0) await deps.store.roomStatus.record(outcomes);
   } catch (err) {
     deps.logger.warn("Could not record the rooms' sync status", {

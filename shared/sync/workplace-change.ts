@@ -25,7 +25,7 @@ function echo(link: Versioned<LinkRecord> | undefined): SyncOutcome {
 export async function syncWorkplaceChange(message: WorkplaceChange, deps: SyncDeps): Promise<SyncOutcome> {
   let link = await deps.store.links.byReservation(message.reservationId);
   if (isWorkplaceEcho(link, message.version)) return echo(link);
-  const rooms = await syncedRooms(deps.store);
+  const rooms = await syncedRooms(deps);
   const workplace = await readReservation(message.reservationId, deps, rooms);
   let record = link?.value ?? newLink('workplace', message.reservationId);
   let claimed: ClaimKey[] = [];

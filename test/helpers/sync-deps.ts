@@ -1,6 +1,7 @@
 import { GraphGateway, graphCredential } from '../../shared/graph';
 import type { Store } from '../../shared/store';
 import type { SyncDeps, SyncQueue } from '../../shared/sync';
+import { ignoreEffects } from '../../shared/sync/effects';
 import { createLogger } from '../../shared/telemetry/logger';
 import { WorkplaceClient } from '../../shared/workplace';
 
@@ -38,6 +39,7 @@ export function syncDepsOn(
     }),
     logger: createLogger({ level: 'error' }),
     clock: { now: () => new Date() },
+    effects: ignoreEffects,
     horizonDays: 365,
   };
 }

@@ -3,6 +3,7 @@ import { startWorkplaceEmulator, type WorkplaceEmulator } from '../../emulators/
 import { startAzurite, type RunningAzurite } from '../../local/host/azurite';
 import { loadStorageConfig } from '../../shared/config';
 import { createStorageClients } from '../../shared/storage';
+import { Unavailable } from '../../shared/errors';
 import { createStore, type Store } from '../../shared/store';
 import type { SyncDeps } from '../../shared/sync';
 import { addRoomToEmulators } from './emulator-rooms';
@@ -43,8 +44,6 @@ export async function startSyncWorld(
       displayName: email,
       timeZone: 'UTC',
       registeredAt: '2026-11-25T00:00:00Z',
-      lastSyncAt: null,
-      lastError: null,
     });
   }
   const deps = syncDepsOn(store, graph.url, workplace.url);
@@ -132,6 +131,24 @@ export function dyingAfter(deps: SyncDeps, step: string): SyncDeps {
       return Promise.resolve();
     },
     () => (dead ? new ProcessDied(step) : undefined),
+  );
+}
+
+/**
+ * The dependencies of a worker whose `step` (e.g. `graph.createEvent`) takes effect but whose answer is
+ * lost, once: the call reaches the side, then throws as a timeout would (Unavailable, no answer).
+ */
+export function losingAnswerOf(deps: SyncDeps, step: string): SyncDeps {
+  let lost = false;
+  return intercepting(
+    deps,
+    step,
+    () => {
+      if (lost) return Promise.resolve();
+      lost = true;
+      return Promise.reject(new Unavailable('exchange', 0, 'Timeout', `${step}: no answer (test)`));
+    },
+    () => undefined,
   );
 }
 

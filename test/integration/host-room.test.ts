@@ -4,7 +4,13 @@ import type { GraphEvent } from '../../shared/graph';
 import { exchangeItemMessage } from '../../shared/sync/queue-items';
 import { checkRooms, syncGraphChange, syncWorkplaceChange, type SyncDeps } from '../../shared/sync';
 import type { ReservationWrite } from '../../shared/workplace';
-import { ProcessDied, dyingAfter, startSyncWorld, type SyncWorld } from '../helpers/sync-world';
+import {
+  ProcessDied,
+  dyingAfter,
+  losingAnswerOf,
+  startSyncWorld,
+  type SyncWorld,
+} from '../helpers/sync-world';
 
 /**
  * A Workplace booking of two rooms lives in Exchange as one event in its first room (the host), the
@@ -203,5 +209,43 @@ describe('the host room taken off a Workplace booking (real Azurite and emulator
     assert.deepEqual(await held(ALPHA, 'Forecast'), []);
     const inBeta = await held(BETA, 'Forecast');
     assert.deepEqual(inBeta.map(organizerOf), [BETA], 'one event, hosted by the remaining room');
+  });
+
+  it('a move whose new event was made but its answer lost: the new event’s notification adopts it, never deletes it as a stray', async () => {
+    // Found by the reliability fuzzer (seed 97 after the sync's ports refactor changed its schedule):
+    // the link still named the deleted old event, so the new one looked like a stray and was deleted,
+    // and a room's release then recorded the reservation's later version: both sides lost the booking.
+    const made = await world.deps.workplace.createReservation(
+      body('Roadmap', '19', ['wp-alpha', 'wp-beta']),
+      'host-lost',
+    );
+    await sync(made.id, made.version);
+    const edited = await world.deps.workplace.replaceReservation(
+      made.id,
+      body('Roadmap', '19', ['wp-beta']),
+      made.version,
+    );
+    await assert.rejects(sync(made.id, edited.version, losingAnswerOf(world.deps, 'graph.createEvent')));
+    const [moved] = await held(BETA, 'Roadmap');
+    assert.ok(moved, 'the move made the new event before its answer was lost');
+    await syncGraphChange(exchangeItemMessage(BETA, moved.id, 'c', 'notification'), world.deps);
+    assert.deepEqual(
+      (await held(BETA, 'Roadmap')).map((e) => e.id),
+      [moved.id],
+      'the new event stays',
+    );
+    assert.equal((await world.store.links.byReservation(made.id))?.value.organizerRoom, BETA);
+    await sync(made.id, edited.version);
+    assert.deepEqual(
+      (await held(BETA, 'Roadmap')).map(organizerOf),
+      [BETA],
+      'one event, hosted by the remaining room',
+    );
+    assert.deepEqual(await held(ALPHA, 'Roadmap'), []);
+    const now = await world.deps.workplace.getReservation(made.id);
+    assert.deepEqual(
+      now.lines.map((l) => [l.roomId, l.status]),
+      [['wp-beta', 'confirmed']],
+    );
   });
 });

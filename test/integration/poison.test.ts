@@ -45,8 +45,6 @@ describe('poison messages keep their reason (the workers on the local host, Azur
       displayName: 'Ghost',
       timeZone: 'Europe/Brussels',
       registeredAt: '2026-11-25T00:00:00Z',
-      lastSyncAt: null,
-      lastError: null,
     });
   });
   after(async () => {

@@ -38,8 +38,6 @@ describe('room status (real Azurite and emulators)', () => {
       displayName: 'Room Gamma',
       timeZone: 'UTC',
       registeredAt: new Date().toISOString(),
-      lastSyncAt: null,
-      lastError: null,
     });
   });
   after(() => world.close());

@@ -35,8 +35,6 @@ describe('status page data (Azurite)', () => {
         displayName: id,
         timeZone: 'UTC',
         registeredAt: new Date().toISOString(),
-        lastSyncAt: new Date().toISOString(),
-        lastError: null,
       });
     }
     await store.subscriptions.save({

@@ -5,6 +5,7 @@ import type { SyncMessage } from '../../shared/queue/messages';
 import { registerRoom } from '../../shared/rooms/admin';
 import type { Store } from '../../shared/store';
 import type { SyncDeps } from '../../shared/sync';
+import { ignoreEffects } from '../../shared/sync/effects';
 import { processSyncMessage } from '../../shared/sync/worker';
 import { createLogger } from '../../shared/telemetry/logger';
 import { differences } from './check';
@@ -269,6 +270,7 @@ export async function runScenario(world: World, options: ScenarioOptions): Promi
         },
         logger: logger.child({ correlationId: q.message.correlationId, kind: q.message.kind }),
         clock: { now },
+        effects: ignoreEffects,
         horizonDays: 365,
       };
       const label = `${job.name} try ${String(q.dequeueCount)}`;

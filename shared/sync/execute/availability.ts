@@ -25,7 +25,7 @@ export async function availability(
   reservationId: string,
   ownMeetings: readonly string[],
   rooms: SyncedRooms,
-  deps: Pick<SyncDeps, 'exchange' | 'store' | 'clock' | 'horizonDays'>,
+  deps: Pick<SyncDeps, 'exchange' | 'store' | 'clock' | 'horizonDays' | 'effects'>,
 ): Promise<Availability> {
   const { start: from, end: horizon } = syncWindow(deps);
   const slots = slotsOf(booking, from, horizon);
@@ -34,6 +34,7 @@ export async function availability(
   const first = new Date(Math.min(...slots.map((s) => s.start.getTime())));
   const last = new Date(Math.max(...slots.map((s) => s.end.getTime())));
   const items = await deps.exchange.calendarView(room, first, last);
+  deps.effects.touched(room);
   // Meetings found to be this reservation's own: every occurrence of a series is an item of its own.
   const own = new Set(ownMeetings);
   for (const item of clashingItems(items, slots, transactionIdFor(reservationId, room), ownMeetings)) {
@@ -59,7 +60,7 @@ async function ownership(
   room: string,
   reservationId: string,
   rooms: SyncedRooms,
-  deps: Pick<SyncDeps, 'exchange' | 'store'>,
+  deps: Pick<SyncDeps, 'exchange' | 'store' | 'effects'>,
 ): Promise<'own' | 'busy' | { room: string; eventId: string }> {
   const iCalUId = item.iCalUId;
   if (iCalUId == null) return 'busy';
@@ -68,7 +69,9 @@ async function ownership(
   const organizer = organizerOf(item);
   if (!organizer || organizer === room || !rooms.workplaceRoomId(organizer)) return 'busy';
   const hostCopy = await deps.exchange.findByICalUId(organizer, iCalUId);
+  deps.effects.sawCopy(organizer, hostCopy, false);
   const hostEvent = hostCopy ? await deps.exchange.getEvent(organizer, hostCopy.id) : undefined;
+  if (hostCopy) deps.effects.sawCopy(organizer, hostEvent, true);
   return hostEvent && reservationIdOf(hostEvent) === reservationId
     ? { room: organizer, eventId: hostEvent.id }
     : 'busy';

@@ -26,6 +26,7 @@ export interface Execution {
 
 /** A reservation as written: the link now agrees with it. */
 export function recordWorkplace(ex: Execution, reservation: Reservation): void {
+  ex.deps.effects.sawReservation(reservation);
   ex.record = {
     ...ex.record,
     reservationId: reservation.id,
@@ -36,6 +37,7 @@ export function recordWorkplace(ex: Execution, reservation: Reservation): void {
 
 /** A room's event as written, compared as `booking`: the link now agrees with it. */
 export function recordExchange(ex: Execution, room: string, event: GraphEvent, booking: Booking): void {
+  ex.deps.effects.touched(room);
   ex.record = {
     ...ex.record,
     copies: recordCopy(ex.record.copies, room, event),

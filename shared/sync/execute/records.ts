@@ -79,10 +79,11 @@ export async function recordRoomTaken(
       'The room is already booked in Exchange at that time; the reservation was not written to Exchange',
   });
   const roomId = sides.rooms.workplaceRoomId(room);
-  if (roomId)
-    await deps.workplace.declineLine(
-      reservationId,
-      roomId,
-      'The room is already booked in Exchange at that time.',
-    );
+  if (!roomId) return;
+  const declined = await deps.workplace.declineLine(
+    reservationId,
+    roomId,
+    'The room is already booked in Exchange at that time.',
+  );
+  deps.effects.declinedLine(roomId, declined);
 }

@@ -43,6 +43,7 @@ export async function createEvent(ex: Execution, booking: Booking): Promise<void
   for (const stray of room.strays) {
     deps.logger.warn('A stray event of this reservation in another room; deleted', { room: stray.room });
     await deps.exchange.deleteEvent(stray.room, stray.eventId);
+    deps.effects.touched(stray.room);
   }
   if (room.busy) {
     await recordRoomTaken(ex, host, reservationId, room.busy);
@@ -93,6 +94,7 @@ export async function updateEvent(ex: Execution, booking: Booking, changeKey: st
     ex.log.info('The host room left the booking; the event moves', { from: host, to: booking.rooms[0] });
     ex.previousMeeting = ex.record.iCalUId ?? exchange.event.iCalUId ?? null;
     await deps.exchange.deleteEvent(exchange.room, exchange.event.id);
+    deps.effects.touched(exchange.room);
     ex.writes += 1;
     forgetMeeting(ex);
     return createEvent(ex, booking);
@@ -138,7 +140,10 @@ export async function updateEvent(ex: Execution, booking: Booking, changeKey: st
 
 export async function deleteEvent(ex: Execution): Promise<void> {
   const exchange = ex.sides.exchange;
-  if (exchange) await ex.deps.exchange.deleteEvent(exchange.room, exchange.event.id);
+  if (exchange) {
+    await ex.deps.exchange.deleteEvent(exchange.room, exchange.event.id);
+    ex.deps.effects.touched(exchange.room);
+  }
   ex.writes += 1;
 }
 
@@ -154,6 +159,7 @@ export async function declineEvent(ex: Execution, rooms: string[]): Promise<void
       continue;
     }
     await ex.deps.exchange.declineEvent(room, eventId, 'The room was cancelled in Workplace.');
+    ex.deps.effects.touched(room);
     ex.writes += 1;
   }
   const left = exchange.booking.rooms.filter((r) => !rooms.includes(r));

@@ -20,6 +20,7 @@ const subscription = (leftMs: number, id = 'sub-1'): SubscriptionRecord => ({
 const status = (overrides: Partial<RoomStatusRecord> = {}): RoomStatusRecord => ({
   room: 'room.alpha@contoso.com',
   lastSync: { at: ago(2 * MIN), kind: 'graphChange', correlationId: 'c-1' },
+  lastSweep: null,
   lastChange: null,
   errors: 0,
   failuresSinceSync: 0,
@@ -41,8 +42,6 @@ const facts = (overrides: Partial<RoomFacts> = {}): RoomFacts => ({
     displayName: 'Room Alpha',
     timeZone: 'Europe/Brussels',
     registeredAt: ago(DAY),
-    lastSyncAt: ago(10 * MIN),
-    lastError: null,
   },
   status: status(),
   subscriptions: [subscription(60 * HOUR)],
@@ -92,10 +91,8 @@ describe('assessRoom', () => {
     const quiet = facts({
       status: status({ lastSync: { at: ago(50 * MIN), kind: 'reconcile', correlationId: 'c' } }),
     });
-    quiet.room.lastSyncAt = ago(50 * MIN);
     assert.deepEqual(texts(quiet), ['error sync']);
     const fresh = facts({ status: undefined });
-    fresh.room.lastSyncAt = null;
     fresh.room.registeredAt = ago(MIN);
     assert.deepEqual(texts(fresh), [], 'just registered');
     fresh.room.registeredAt = ago(HOUR);

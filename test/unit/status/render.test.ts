@@ -16,12 +16,11 @@ function room(email: string, name: string, overrides: Partial<RoomFacts> = {}): 
       displayName: name,
       timeZone: 'UTC',
       registeredAt: ago(60 * MIN),
-      lastSyncAt: ago(5 * MIN),
-      lastError: null,
     },
     status: {
       room: email,
       lastSync: { at: ago(MIN), kind: 'workplaceChange', correlationId: 'corr-1' },
+      lastSweep: { at: ago(5 * MIN), kind: 'reconcile', correlationId: 'corr-sweep' },
       lastChange: { at: ago(MIN), correlationId: 'corr-1', lagMs: 1800, lagFrom: 'workplaceChange' },
       errors: 0,
       failuresSinceSync: 0,
