@@ -11,6 +11,7 @@ import { fingerprint, type Booking } from '../../../shared/model';
 import { expand } from '../../../shared/recurrence';
 import { makeBooking, testRooms } from '../../factories/booking';
 import { graphEvent } from '../../factories/graph-event';
+import { makeReservation } from '../../factories/reservation';
 
 /**
  * Issue 19 item 6(a): a series whose range start does not fit its pattern begins at its first real
@@ -88,14 +89,12 @@ describe('a series whose start does not fit its pattern (Outlook’s reading)', 
       '2018-01-04 14:00',
     ]);
     const fromWorkplace = bookingFromReservation(
-      {
-        subject: 'Review',
+      makeReservation({
         start: '2017-08-29T14:00:00',
         end: '2017-08-29T15:00:00',
         timeZone: PACIFIC,
-        lines: [{ roomId: 'wp-room.alpha' }],
         recurrence: { rrule: 'FREQ=MONTHLY;INTERVAL=2;BYDAY=1TH' },
-      },
+      }),
       testRooms,
     );
     assert.equal(fromWorkplace.start.toISOString(), '2017-09-07T21:00:00.000Z');
