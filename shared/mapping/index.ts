@@ -1,10 +1,5 @@
 /** Graph event ↔ Booking ↔ Workplace reservation, pure. */
-export {
-  bookingFromGraphEvent,
-  graphEventIdentity,
-  type GraphReadOptions,
-  type GraphEventIdentity,
-} from './graph-event';
+export { bookingFromGraphEvent, type GraphReadOptions } from './graph-event';
 export {
   graphEventFromBooking,
   graphPatch,

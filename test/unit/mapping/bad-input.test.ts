@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { UnexpectedAnswer } from '../../../shared/errors';
+import { parseGraphEvent, type GraphEvent } from '../../../shared/graph/event';
 import { bookingFromGraphEvent, bookingFromReservation } from '../../../shared/mapping';
 import { InvalidBookingInput, UnsupportedRecurrence } from '../../../shared/model';
 import { fromRRule } from '../../../shared/recurrence';
@@ -19,6 +21,7 @@ function typedOrValue(run: () => unknown): void {
 }
 
 const validEvent = {
+  id: 'AAMk=',
   subject: 'Series',
   start: { dateTime: '2026-12-01T09:00:00.0000000', timeZone: 'UTC' },
   end: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'UTC' },
@@ -61,16 +64,34 @@ const mutatedEvent = fc
     return event;
   });
 
+/**
+ * Graph's answer as the sync meets it: the gateway refuses what is not an event with UnexpectedAnswer;
+ * the core reads the rest into a booking or refuses it with one of its typed errors. Says whether the
+ * input reached the core.
+ */
+function readsOrRefuses(input: unknown): boolean {
+  let event: GraphEvent;
+  try {
+    event = parseGraphEvent(input);
+  } catch (err) {
+    assert.ok(err instanceof UnexpectedAnswer, `untyped failure at the gateway: ${String(err)}`);
+    return false;
+  }
+  typedOrValue(() => bookingFromGraphEvent(event));
+  return true;
+}
+
 describe('bad input never crashes the core', () => {
   it('Graph events: arbitrary JSON and valid events with one field replaced (property)', () => {
+    let reached = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), mutatedEvent), (input) =>
-        typedOrValue(() => bookingFromGraphEvent(input)),
-      ),
-      {
-        numRuns: 500,
-      },
+      fc.property(fc.oneof(fc.anything(), mutatedEvent), (input) => {
+        if (readsOrRefuses(input)) reached += 1;
+      }),
+      { numRuns: 500 },
     );
+    // Not all refused at the gateway: about 140 of 500 (most events with one field replaced) get to the mapping.
+    assert.ok(reached >= 75, `only ${String(reached)} of 500 inputs reached the mapping`);
   });
 
   it('Workplace reservations: arbitrary JSON (property)', () => {

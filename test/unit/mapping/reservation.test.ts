@@ -7,7 +7,9 @@ import {
 } from '../../../shared/mapping';
 import { InvalidBookingInput, UnsupportedRecurrence } from '../../../shared/model';
 import { expand } from '../../../shared/recurrence';
-import { testRooms } from '../../factories/booking';
+import { fingerprint } from '../../../shared/model';
+import { makeBooking, testRooms } from '../../factories/booking';
+import { makeReservation } from '../../factories/reservation';
 
 /** The example reservation of ../shared/workplace-api.md, with rooms the test directory knows. */
 const contractExample = {
@@ -153,5 +155,26 @@ describe('Workplace reservations ↔ Booking', () => {
         ),
       (err: unknown) => err instanceof InvalidBookingInput && err.path === 'rooms.0',
     );
+  });
+
+  it('reads the reservation factory as the booking factory, and writes it back alike', () => {
+    const reservation = makeReservation();
+    const booking = bookingFromReservation(reservation, testRooms);
+    assert.equal(fingerprint(booking), fingerprint(makeBooking()));
+    // The body roomsync writes is the reservation without what Workplace keeps (id, version, times…).
+    const { subject, start, end, timeZone, responsible, participants, lines, recurrence, exceptions } =
+      reservation;
+    const written = {
+      subject,
+      start,
+      end,
+      timeZone,
+      responsible,
+      participants,
+      lines,
+      recurrence,
+      exceptions,
+    };
+    assert.deepEqual(reservationFromBooking(booking, testRooms), written);
   });
 });

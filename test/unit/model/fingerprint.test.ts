@@ -5,6 +5,7 @@ import { bookingFromGraphEvent } from '../../../shared/mapping';
 import { fingerprint } from '../../../shared/model';
 import { booking } from '../../factories/arbitraries';
 import { makeBooking } from '../../factories/booking';
+import { graphEvent } from '../../factories/graph-event';
 
 describe('fingerprint', () => {
   it('does not depend on attendee order, e-mail case or display names (property)', () => {
@@ -44,12 +45,13 @@ describe('fingerprint', () => {
   });
 
   it('ignores Graph’s zero-filled unused recurrence fields and equivalent RRULE spellings', () => {
-    const event = (pattern: Record<string, unknown>): unknown => ({
-      subject: 'Series',
-      start: { dateTime: '2026-11-27T15:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2026-11-27T16:00:00', timeZone: 'UTC' },
-      recurrence: { pattern, range: { type: 'noEnd', startDate: '2026-11-27' } },
-    });
+    const event = (pattern: Record<string, unknown>) =>
+      graphEvent({
+        subject: 'Series',
+        start: { dateTime: '2026-11-27T15:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2026-11-27T16:00:00', timeZone: 'UTC' },
+        recurrence: { pattern, range: { type: 'noEnd', startDate: '2026-11-27' } },
+      });
     const sparse = bookingFromGraphEvent(
       event({ type: 'relativeMonthly', interval: 1, daysOfWeek: ['friday'], index: 'last' }),
     );

@@ -10,6 +10,7 @@ import { EXPANSION_BUDGET } from '../../../shared/recurrence/series';
 import { declineOf } from '../../../shared/status/detect';
 import { ZONES, hostileRRule } from '../../factories/arbitraries';
 import { makeBooking, testRooms } from '../../factories/booking';
+import { makeReservation } from '../../factories/reservation';
 
 /**
  * Issue 19 item 8: a rule that never occurs (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) made `rrule` walk day by
@@ -37,14 +38,8 @@ function timed(run: () => unknown): { outcome: string; ms: number } {
 }
 
 const NEVER = 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30';
-const reservation = (rrule: string, start = '2026-03-02T09:00:00', timeZone = 'Europe/Berlin') => ({
-  subject: 'Board',
-  start,
-  end: start.replace('T09', 'T10'),
-  timeZone,
-  lines: [{ roomId: 'wp-room.alpha' }],
-  recurrence: { rrule },
-});
+const reservation = (rrule: string, start = '2026-03-02T09:00:00', timeZone = 'Europe/Berlin') =>
+  makeReservation({ start, end: start.replace('T09', 'T10'), timeZone, recurrence: { rrule } });
 const series = (rrule: string) =>
   makeBooking({
     start: new Date('2026-03-02T08:00:00Z'),

@@ -6,9 +6,12 @@ import {
   bookingFromReservation,
   graphEventFromBooking,
 } from '../../../shared/mapping';
+import type { GraphEvent } from '../../../shared/graph/event';
 import { fingerprint, type Booking } from '../../../shared/model';
 import { expand } from '../../../shared/recurrence';
 import { makeBooking, testRooms } from '../../factories/booking';
+import { graphEvent } from '../../factories/graph-event';
+import { makeReservation } from '../../factories/reservation';
 
 /**
  * Issue 19 item 6(a): a series whose range start does not fit its pattern begins at its first real
@@ -24,15 +27,15 @@ import { makeBooking, testRooms } from '../../factories/booking';
 
 const PACIFIC = 'America/Los_Angeles';
 
-function graphMaster(pattern: Record<string, unknown>, start: string, end: string): Record<string, unknown> {
-  return {
+function graphMaster(pattern: Record<string, unknown>, start: string, end: string): GraphEvent {
+  return graphEvent({
     type: 'seriesMaster',
     subject: 'Review',
     start: { dateTime: start, timeZone: 'Pacific Standard Time' },
     end: { dateTime: end, timeZone: 'Pacific Standard Time' },
     originalStartTimeZone: 'Pacific Standard Time',
     recurrence: { pattern, range: { type: 'noEnd', startDate: start.slice(0, 10) } },
-  };
+  });
 }
 
 const localDates = (b: Booking, years = 1): string[] =>
@@ -69,7 +72,7 @@ describe('a series whose start does not fit its pattern (Outlook’s reading)', 
     const { pattern } = body.recurrence;
     assert.deepEqual([pattern.type, pattern.interval, pattern.index], ['relativeMonthly', 2, 'first']);
     // Read again, it is the same booking.
-    const again = bookingFromGraphEvent({ ...docExample, ...body, type: 'seriesMaster' });
+    const again = bookingFromGraphEvent(graphEvent({ ...docExample, ...body, type: 'seriesMaster' }));
     assert.equal(fingerprint(again), fingerprint(bookingFromGraphEvent(docExample)));
   });
 
@@ -86,14 +89,12 @@ describe('a series whose start does not fit its pattern (Outlook’s reading)', 
       '2018-01-04 14:00',
     ]);
     const fromWorkplace = bookingFromReservation(
-      {
-        subject: 'Review',
+      makeReservation({
         start: '2017-08-29T14:00:00',
         end: '2017-08-29T15:00:00',
         timeZone: PACIFIC,
-        lines: [{ roomId: 'wp-room.alpha' }],
         recurrence: { rrule: 'FREQ=MONTHLY;INTERVAL=2;BYDAY=1TH' },
-      },
+      }),
       testRooms,
     );
     assert.equal(fromWorkplace.start.toISOString(), '2017-09-07T21:00:00.000Z');

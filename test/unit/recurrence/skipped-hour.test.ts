@@ -10,6 +10,7 @@ import {
 import { fingerprint } from '../../../shared/model';
 import { expand, fromRRule } from '../../../shared/recurrence';
 import { makeBooking, testRooms } from '../../factories/booking';
+import { graphEvent } from '../../factories/graph-event';
 
 /**
  * Issue 19 item 6(c, d): wall-clock times skipped when daylight saving begins. RFC 5545 §3.3.5: a local
@@ -29,7 +30,7 @@ const reservation = (start: string, end: string, rrule?: string) => ({
   lines: [{ roomId: 'wp-room.alpha' }],
   ...(rrule ? { recurrence: { rrule } } : {}),
 });
-const graphEvent = (start: string, end: string, recurrence?: Record<string, unknown>) => ({
+const sydneyEvent = (start: string, end: string, recurrence?: Record<string, unknown>) => ({
   type: recurrence ? 'seriesMaster' : 'singleInstance',
   subject: 'Early call',
   start: { dateTime: start, timeZone: 'AUS Eastern Standard Time' },
@@ -73,7 +74,9 @@ describe('an hour skipped by a daylight-saving change', () => {
     // shifted whole (03:30–04:00), not refused as ending before it starts.
     for (const booking of [
       bookingFromReservation(reservation('2026-10-04T02:30:00', '2026-10-04T03:00:00'), testRooms),
-      bookingFromGraphEvent(graphEvent('2026-10-04T02:30:00.0000000', '2026-10-04T03:00:00.0000000')),
+      bookingFromGraphEvent(
+        graphEvent(sydneyEvent('2026-10-04T02:30:00.0000000', '2026-10-04T03:00:00.0000000')),
+      ),
     ]) {
       assert.deepEqual(
         [local(booking.start, SYDNEY), local(booking.end, SYDNEY)],
@@ -105,10 +108,12 @@ describe('an hour skipped by a daylight-saving change', () => {
     );
     const room = { roomEmail: 'room.alpha@contoso.com' };
     const fromGraph = bookingFromGraphEvent(
-      graphEvent('2026-10-04T02:30:00.0000000', '2026-10-04T03:00:00.0000000', {
-        pattern: { type: 'daily', interval: 1 },
-        range: { type: 'numbered', startDate: '2026-10-04', numberOfOccurrences: 3 },
-      }),
+      graphEvent(
+        sydneyEvent('2026-10-04T02:30:00.0000000', '2026-10-04T03:00:00.0000000', {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: '2026-10-04', numberOfOccurrences: 3 },
+        }),
+      ),
       room,
     );
     for (const booking of [fromWorkplace, fromGraph]) {
@@ -128,7 +133,9 @@ describe('an hour skipped by a daylight-saving change', () => {
     assert.equal(written.start, '2026-10-04T02:30:00');
     assert.equal(fingerprint(bookingFromReservation(written, testRooms)), fingerprint(fromWorkplace));
     assert.equal(
-      fingerprint(bookingFromGraphEvent({ ...graphEvent('', ''), ...body, type: 'seriesMaster' }, room)),
+      fingerprint(
+        bookingFromGraphEvent(graphEvent({ ...sydneyEvent('', ''), ...body, type: 'seriesMaster' }), room),
+      ),
       fingerprint(fromWorkplace),
     );
     // A series at 03:30 from the same day is another series: the same first instant, later days differ.
